@@ -1,0 +1,173 @@
+"""The six escalation triggers of the operating model, computed deterministically.
+
+Triggers read the (possibly LLM-merged) fields *and* the raw text, so a backend
+can add facts but never silence a check: the text cues (requests to absorb
+another party's work, commitments, pricing exceptions) are read here, from the
+document itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..extract.rules.context import Context
+from ..extract.rules.matcher import compile_lexicon
+from ..extract.rules.requests import find_requests
+from ..policy import PolicyBundle
+from ..schema import DiscoveryFields, Field, FieldStatus, Trigger
+from ..text import Document
+from .commitments import find_commitments
+from .pricing import find_pricing_exceptions
+
+__all__ = ["CHECKS", "run_checks"]
+
+_OWNER_WORDS = {
+    "terminal_vendor": "the terminal vendor",
+    "kif": "the key injection facility",
+    "gateway": "the gateway",
+    "processor": "the processor",
+}
+
+
+def _trigger(bundle: PolicyBundle, trigger_id: str, evidence: list[str], detail: str = "") -> Trigger:
+    rule = bundle.policy.triggers[trigger_id]
+    reason = rule.reason.replace("{detail}", detail) if "{detail}" in rule.reason else rule.reason
+    unique: list[str] = []
+    for quote in evidence:
+        if quote and quote not in unique:
+            unique.append(quote)
+    return Trigger(id=trigger_id, route_to=list(rule.route_to), reason=reason, evidence=unique[:4])  # type: ignore[arg-type]
+
+
+def _unknown(field: Field) -> bool:
+    return field.status in (FieldStatus.MISSING, FieldStatus.UNCERTAIN)
+
+
+def check_processor(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    field = fields.processor
+    if not _unknown(field):
+        return None
+    detail = "not stated" if field.status is FieldStatus.MISSING else "hedged or conflicting"
+    trigger = _trigger(ctx.bundle, "processor_unknown", field.evidence)
+    trigger.reason = f"Processor {detail}: " + trigger.reason[0].lower() + trigger.reason[1:]
+    return trigger
+
+
+def check_tooling(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    field = fields.tooling
+    cues = ctx.bundle.signals.tooling
+    nonstandard = list((field.model_extra or {}).get("nonstandard", []))
+    text_quotes = []
+    for sentence in ctx.doc.sentences:
+        if re.search(cues.nonstandard_regex, sentence.text, re.IGNORECASE):
+            if not ctx.assessor.negated_before(sentence, sentence.start, sentence.start, []):
+                text_quotes.append(ctx.quote_sentence(sentence))
+                nonstandard.append("non-standard kit")
+        elif re.search(cues.unclear_regex, sentence.text, re.IGNORECASE):
+            text_quotes.append(ctx.quote_sentence(sentence))
+    if not _unknown(field) and not nonstandard and not text_quotes:
+        return None
+    if nonstandard:
+        detail = "non-standard tooling: " + ", ".join(dict.fromkeys(nonstandard))
+    elif field.status is FieldStatus.MISSING and not text_quotes:
+        detail = "no test tooling stated"
+    else:
+        detail = "tooling hedged or unclear"
+    trigger = _trigger(ctx.bundle, "tooling_unclear", [*field.evidence, *text_quotes])
+    trigger.reason = f"{detail[0].upper()}{detail[1:]}. {trigger.reason}"
+    return trigger
+
+
+def check_use_case(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    field = fields.use_cases
+    policy = ctx.bundle.policy
+    if field.status is FieldStatus.MISSING or (
+        field.status is FieldStatus.UNCERTAIN and not policy.fire_on_uncertain_use_case
+    ):
+        return None
+    risky = [name for name in (field.value or []) if name in policy.high_risk_use_cases]
+    if not risky:
+        return None
+    compiled = compile_lexicon(ctx.bundle.lexicons["use_case"])
+    quotes = []
+    for quote in field.evidence:
+        found = set()
+        for pattern in (compiled.insensitive, compiled.sensitive):
+            if pattern is not None:
+                for match in pattern.finditer(quote):
+                    alias = (compiled.insensitive_aliases if pattern is compiled.insensitive else compiled.sensitive_aliases)[
+                        (match.lastindex or 1) - 1
+                    ]
+                    entry = compiled.lookup.get(alias if pattern is compiled.sensitive else alias.lower())
+                    if entry:
+                        found.add(entry.name)
+        if found & set(risky):
+            quotes.append(quote)
+    detail = ", ".join(name.replace("_", " ") for name in risky)
+    if field.status is FieldStatus.UNCERTAIN:
+        detail += ", not yet confirmed"
+    return _trigger(ctx.bundle, "high_risk_use_case", quotes or field.evidence, detail)
+
+
+def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    threshold = ctx.bundle.policy.discount_guardrail_pct
+    field = fields.discount_requested_pct
+    details: list[str] = []
+    evidence: list[str] = []
+    value = field.value
+    if field.present and isinstance(value, int | float) and value > threshold:
+        details.append(f"{value:g}% requested vs a {threshold:g}% guardrail")
+        evidence.extend(field.evidence)
+    exceptions = find_pricing_exceptions(ctx)
+    if exceptions:
+        details.append("pricing exception: " + ", ".join(dict.fromkeys(e.phrase.lower() for e in exceptions)))
+        evidence.extend(ctx.quote_sentence(e.sentence) for e in exceptions)
+    if not details:
+        return None
+    return _trigger(ctx.bundle, "discount_outside_guardrails", evidence, "; ".join(details))
+
+
+def check_responsibility(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    transfers = [request for request in find_requests(ctx) if request.owner]
+    owners = list(dict.fromkeys(request.owner for request in transfers if request.owner))
+    evidence = []
+    for request in transfers:
+        evidence.append(ctx.quote_sentence(request.sentence))
+        if request.answer is not None:
+            evidence.append(ctx.quote_sentence(request.answer))
+    if not transfers:
+        return None
+    items = ", ".join(dict.fromkeys(request.item for request in transfers))
+    detail = f"{items}, which belongs to " + " / ".join(_OWNER_WORDS[o] for o in owners)
+    return _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+
+
+def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    commitments = find_commitments(ctx)
+    if not commitments:
+        return None
+    kinds = ", ".join(dict.fromkeys(c.kind for c in commitments))
+    evidence = [ctx.quote_sentence(sentence) for c in commitments for sentence in c.sentences]
+    return _trigger(ctx.bundle, "unapproved_commitment", evidence, kinds)
+
+
+CHECKS: tuple[Callable[[DiscoveryFields, Context], Trigger | None], ...] = (
+    check_processor,
+    check_tooling,
+    check_use_case,
+    check_discount,
+    check_responsibility,
+    check_commitment,
+)
+
+
+def run_checks(fields: DiscoveryFields, doc: Document, bundle: PolicyBundle) -> list[Trigger]:
+    """Every trigger that fires, in the contract's order."""
+    ctx = Context.create(doc, bundle)
+    triggers = []
+    for check in CHECKS:
+        trigger = check(fields, ctx)
+        if trigger is not None:
+            triggers.append(trigger)
+    return triggers

@@ -1,0 +1,154 @@
+"""``draft_email``: template draft, optional polish, commitment guard, template fallback."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.headerregistry import Address, Group
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from email.utils import format_datetime, make_msgid
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BackendError, ConfigError, RunError
+from ..schema import TriageReport
+from .guard import EmailGuard, load_guard
+from .models import DraftQuestion, EmailDraft, GuardFix, GuardResult
+from .polish import polish_body
+from .templates import build_template_draft
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+__all__ = ["draft_email", "missing_essentials", "to_eml"]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def missing_essentials(body: str, questions: list[DraftQuestion], sender_name: str) -> list[str]:
+    """What a polished body lost that the template had: a question (verbatim) or the sender's name."""
+    flat = _squash(body)
+    problems = [
+        f"question about {q.field} changed or dropped" for q in questions if _squash(q.question) not in flat
+    ]
+    if _squash(sender_name) not in flat:
+        problems.append("sender name dropped")
+    return problems
+
+
+def draft_email(
+    report: TriageReport,
+    settings: Settings | None = None,
+    polish: bool = False,
+    *,
+    chat_model: Any | None = None,
+    guard: EmailGuard | None = None,
+) -> EmailDraft:
+    """Draft the follow-up email for ``report``.
+
+    Offline (``polish=False``) the result is deterministic: the template draft,
+    checked by the guard.  With ``polish=True`` and a model (``chat_model``, or
+    ``settings.llm`` configured) the model rewords the body; the guard repairs
+    the result, and it is dropped for the template draft (``guard.fell_back``)
+    when it cannot be repaired, needed too many fixes, or lost a question.
+    """
+    if settings is None:
+        from ..config import get_settings
+
+        settings = get_settings()
+    guard = guard or load_guard(settings)
+
+    template = build_template_draft(report, guard, settings)
+    fixes: list[GuardFix] = list(template.omitted)
+    warnings = list(template.warnings)
+    checked = guard.repair(template.body, stage="template")
+    fixes.extend(checked.fixes)
+    body = checked.text
+    if not checked.ok:  # should not happen: the template itself offends; use the bare template
+        bare = build_template_draft(report, guard, settings, with_recap=False)
+        rechecked = guard.repair(bare.body, stage="template")
+        if not rechecked.ok:
+            raise RunError(
+                "the email template breaks the commitment guard; fix prompts/email or policy/email_guard.toml",
+                rules=sorted({fix.rule for fix in rechecked.remaining}),
+            )
+        fixes.extend(rechecked.fixes)
+        body = rechecked.text
+        warnings.append("recap left out: it could not be made to pass the commitment guard")
+
+    result = GuardResult()
+    backend = "template"
+    if polish:
+        if chat_model is None and not settings.llm.configured:
+            warnings.append(
+                "polish skipped: no LLM configured (set ASSISTANT_LLM_API_KEY or ASSISTANT_LLM_BASE_URL)"
+            )
+        else:
+            try:
+                polished = polish_body(
+                    subject=template.subject, body=body, settings=settings, chat_model=chat_model
+                )
+            except BackendError as exc:
+                warnings.append(f"polish skipped: {exc}")
+            else:
+                repaired = guard.repair(polished, stage="polish")
+                fixes.extend(repaired.fixes)
+                problems = [f"{fix.rule} could not be repaired" for fix in repaired.remaining]
+                if len(repaired.fixes) > guard.policy.max_polish_fixes:
+                    problems.append(
+                        f"{len(repaired.fixes)} sentences needed fixing (limit {guard.policy.max_polish_fixes})"
+                    )
+                problems.extend(missing_essentials(repaired.text, template.questions, settings.sender_name))
+                if problems:
+                    result.fell_back = True
+                    result.reason = "polished draft discarded: " + "; ".join(problems)
+                else:
+                    body = repaired.text
+                    backend = f"llm:{settings.llm.model}" if chat_model is None else _model_label(chat_model)
+
+    result.fixes = fixes
+    subject = template.subject if guard.is_clean(template.subject) else "Following up on our call"
+    return EmailDraft(
+        subject=subject,
+        to=template.to,
+        body=body,
+        questions=template.questions,
+        guard=result,
+        sender_name=settings.sender_name,
+        sender_email=settings.sender_email,
+        source=report.source,
+        backend=backend,
+        warnings=warnings,
+    )
+
+
+def _model_label(chat_model: Any) -> str:
+    name = getattr(chat_model, "model_name", None) or getattr(chat_model, "model", None)
+    return f"llm:{name}" if isinstance(name, str) and name else f"llm:{type(chat_model).__name__}"
+
+
+def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
+    """The draft as an RFC 5322 message (``text/plain``, UTF-8) that a mail client opens.
+
+    ``To`` carries the contact's name as an empty group (``"Dana Whitfield":;``):
+    the SDR adds the address; no address is invented.  ``X-Unsent: 1`` makes
+    Outlook open it as a draft.
+    """
+    msg = EmailMessage(policy=default_policy)
+    try:
+        sender = Address(display_name=draft.sender_name, addr_spec=draft.sender_email)
+        msg["From"] = sender
+    except (ValueError, IndexError, TypeError) as exc:
+        raise ConfigError(
+            f"invalid sender email {draft.sender_email!r}; set ASSISTANT_SENDER_EMAIL to an address like sales@omni.example"
+        ) from exc
+    if draft.to:
+        msg["To"] = Group(display_name=draft.to)
+    msg["Subject"] = draft.subject
+    msg["Date"] = format_datetime(date or datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=sender.domain or None)
+    msg["X-Unsent"] = "1"
+    msg.set_content(draft.body)
+    return msg.as_bytes()

@@ -1,0 +1,604 @@
+"""Scoring of triage reports against gold labels: pure functions, no I/O.
+
+Everything here works on the *contract* form of a report (``TriageReport.to_contract()``,
+the same JSON that ``assistant triage --json`` prints and every run folder stores), so a
+saved run can be re-scored or compared without re-running a backend.
+
+Conventions (also in ``evals/README.md``):
+
+* Triggers: per id, a case is a true positive when the id is gold and fired, a false
+  positive when it fired but is not gold, a false negative when gold but not fired.
+  The overall figures are micro-averaged over all ids.  Precision with nothing fired
+  is 1.0 (no false alarm); recall with nothing to find is 1.0.
+* Field status accuracy: over the labelled fields of every case.
+* Field value accuracy: over labelled fields whose gold status is not ``missing`` and
+  whose gold value is not empty.  List fields of canonical names match as
+  case-insensitive sets; free-text list fields (``requested_responsibilities``,
+  ``next_steps``) match item by item with normalised containment either way; numbers
+  match within 0.01; enums exactly; free text by normalised containment either way or
+  any ``accept`` entry.  List fields also get item-level precision/recall.
+* Evidence verbatim: every evidence string of every field and trigger must be a
+  substring of one of the given haystacks (the newline-normalised input, and its
+  masked form, since card numbers are masked length-preserving before extraction).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..schema import FIELD_NAMES, LIST_FIELDS, TRIGGER_IDS
+from .labels import CaseLabels, FieldLabel, Question
+
+__all__ = [
+    "ENUM_FIELDS",
+    "FREE_TEXT_LIST_FIELDS",
+    "NUMBER_FIELDS",
+    "CaseScore",
+    "Counts",
+    "EvidenceScore",
+    "FieldScore",
+    "FieldSummary",
+    "QuestionScore",
+    "QuestionSummary",
+    "RunSummary",
+    "TriggerScore",
+    "match_value",
+    "normalise_newlines",
+    "normalise_text",
+    "percentile",
+    "score_case",
+    "score_question",
+    "summarise",
+    "summarise_questions",
+]
+
+NUMBER_FIELDS: frozenset[str] = frozenset({"device_count", "discount_requested_pct"})
+ENUM_FIELDS: frozenset[str] = frozenset({"segment", "deal_source"})
+FREE_TEXT_LIST_FIELDS: frozenset[str] = frozenset({"requested_responsibilities", "next_steps"})
+NUMBER_TOLERANCE = 0.01
+
+_PUNCT = re.compile(r"[^\w%$.,/&+-]+")
+_SPACES = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def normalise_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` become ``\\n`` (what evidence is checked against)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalise_text(value: Any) -> str:
+    """Casefold, drop quotes/brackets and stray punctuation, collapse spaces."""
+    text = _PUNCT.sub(" ", str(value).casefold())
+    return _SPACES.sub(" ", text).strip(" .,")
+
+
+def _contains_either_way(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip().rstrip("%").replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple | set):
+        return [item for item in value if item not in (None, "")]
+    return [value]
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+# --------------------------------------------------------------------------- value matching
+
+
+def _item_matcher(name: str, accept: Sequence[str]) -> Callable[[Any, Any], bool]:
+    if name in FREE_TEXT_LIST_FIELDS:
+        extra = [normalise_text(a) for a in accept]
+
+        def free(gold: Any, pred: Any) -> bool:
+            p = normalise_text(pred)
+            return _contains_either_way(normalise_text(gold), p) or any(
+                _contains_either_way(a, p) for a in extra
+            )
+
+        return free
+
+    def exact(gold: Any, pred: Any) -> bool:
+        return normalise_text(gold) == normalise_text(pred)
+
+    return exact
+
+
+def _match_items(gold: list[Any], pred: list[Any], same: Callable[[Any, Any], bool]) -> tuple[int, int, int]:
+    """Greedy one-to-one matching; returns (true positives, false positives, false negatives)."""
+    unused = list(range(len(pred)))
+    hits = 0
+    for g in gold:
+        for i in unused:
+            if same(g, pred[i]):
+                unused.remove(i)
+                hits += 1
+                break
+    return hits, len(unused), len(gold) - hits
+
+
+def match_value(name: str, gold: FieldLabel, predicted: Any) -> tuple[bool, tuple[int, int, int] | None]:
+    """Whether ``predicted`` matches the gold value of field ``name``.
+
+    Returns ``(ok, items)`` where ``items`` is ``(tp, fp, fn)`` for list fields, else ``None``.
+    """
+    if name in LIST_FIELDS:
+        gold_items = _dedupe(_as_list(gold.value))
+        pred_items = _dedupe(_as_list(predicted))
+        tp, fp, fn = _match_items(gold_items, pred_items, _item_matcher(name, gold.accept))
+        return fp == 0 and fn == 0, (tp, fp, fn)
+    if name in NUMBER_FIELDS:
+        g, p = _as_number(gold.value), _as_number(predicted)
+        return g is not None and p is not None and abs(g - p) <= NUMBER_TOLERANCE, None
+    if name in ENUM_FIELDS:
+        return not _is_empty(predicted) and normalise_text(gold.value) == normalise_text(predicted), None
+    if _is_empty(predicted):
+        return False, None
+    pred_text = normalise_text(" ".join(map(str, predicted)) if isinstance(predicted, list) else predicted)
+    candidates = [normalise_text(gold.value), *(normalise_text(a) for a in gold.accept)]
+    return any(_contains_either_way(c, pred_text) for c in candidates), None
+
+
+def _dedupe(items: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out: list[Any] = []
+    for item in items:
+        key = normalise_text(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+# --------------------------------------------------------------------------- per-case models
+
+
+class TriggerScore(BaseModel):
+    expected: list[str]
+    predicted: list[str]
+    missed: list[str]  # gold but not fired (false negatives)
+    false_fired: list[str]  # fired but not gold (false positives)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missed and not self.false_fired
+
+
+class FieldScore(BaseModel):
+    gold_status: str
+    pred_status: str
+    gold_value: Any = None
+    pred_value: Any = None
+    status_ok: bool
+    value_ok: bool | None = None  # None: value not scored (gold missing or empty)
+    items: tuple[int, int, int] | None = None  # (tp, fp, fn) for list fields whose value is scored
+
+
+class EvidenceScore(BaseModel):
+    total: int = 0
+    verbatim: int = 0
+    not_verbatim: list[str] = Field(default_factory=list)  # "<field or trigger:id>: <quote>"
+
+
+class CaseScore(BaseModel):
+    id: str
+    kind: str = ""
+    passed: bool
+    error: str | None = None
+    triggers: TriggerScore
+    fields: dict[str, FieldScore] = Field(default_factory=dict)
+    evidence: EvidenceScore = Field(default_factory=EvidenceScore)
+    gate_ok: bool | None = None
+    latency_ms: float | None = None
+    usage: dict[str, float] | None = None
+    words: int = 0
+
+    def failures(self) -> list[str]:
+        """Short human-readable reasons this case failed."""
+        out = [f"error: {self.error}"] if self.error else []
+        out += [f"missed trigger {t}" for t in self.triggers.missed]
+        out += [f"false trigger {t}" for t in self.triggers.false_fired]
+        for name, fs in self.fields.items():
+            if not fs.status_ok:
+                out.append(f"{name}: status {fs.pred_status} (gold {fs.gold_status})")
+            if fs.value_ok is False:
+                out.append(f"{name}: value {fs.pred_value!r} (gold {fs.gold_value!r})")
+        out += [f"evidence not verbatim: {q}" for q in self.evidence.not_verbatim]
+        if self.gate_ok is False:
+            out.append("gate.missing differs from gold")
+        return out
+
+
+def _evidence_items(report: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    for name, field in (report.get("fields") or {}).items():
+        for quote in field.get("evidence") or []:
+            yield name, quote
+    for trigger in report.get("triggers") or []:
+        for quote in trigger.get("evidence") or []:
+            yield f"trigger:{trigger.get('id')}", quote
+
+
+def score_case(
+    labels: CaseLabels,
+    report: Mapping[str, Any] | None,
+    haystacks: Sequence[str] = (),
+    *,
+    latency_ms: float | None = None,
+    usage: Mapping[str, float] | None = None,
+    error: str | None = None,
+    words: int = 0,
+) -> CaseScore:
+    """Score one report (contract dict) against its gold labels.
+
+    ``report`` is ``None`` when the backend failed (``error`` says why): every gold
+    trigger is then missed and every labelled field counts as wrong.
+    """
+    report = report or {}
+    fired = sorted({str(t.get("id")) for t in report.get("triggers") or []})
+    gold = sorted(set(labels.triggers))
+    triggers = TriggerScore(
+        expected=gold,
+        predicted=fired,
+        missed=[t for t in gold if t not in fired],
+        false_fired=[t for t in fired if t not in gold],
+    )
+    pred_fields: Mapping[str, Any] = report.get("fields") or {}
+    fields: dict[str, FieldScore] = {}
+    for name, label in labels.fields.items():
+        pred = pred_fields.get(name) or {}
+        pred_status = str(pred.get("status") or "missing")
+        pred_value = pred.get("value")
+        value_ok: bool | None = None
+        items: tuple[int, int, int] | None = None
+        if label.status != "missing" and not _is_empty(label.value):
+            value_ok, items = match_value(name, label, pred_value)
+        fields[name] = FieldScore(
+            gold_status=label.status,
+            pred_status=pred_status,
+            gold_value=label.value,
+            pred_value=pred_value,
+            status_ok=error is None and pred_status == label.status,
+            value_ok=value_ok if error is None or value_ok is None else False,
+            items=items,
+        )
+    evidence = EvidenceScore()
+    for where, quote in _evidence_items(report):
+        evidence.total += 1
+        if quote and any(quote in hay for hay in haystacks):
+            evidence.verbatim += 1
+        else:
+            evidence.not_verbatim.append(f"{where}: {quote!r}")
+    gate_ok: bool | None = None
+    if labels.gate_missing is not None:
+        pred_missing = set((report.get("gate") or {}).get("missing") or [])
+        gate_ok = error is None and pred_missing == set(labels.gate_missing)
+    passed = (
+        error is None
+        and triggers.ok
+        and all(fs.status_ok and fs.value_ok is not False for fs in fields.values())
+        and not evidence.not_verbatim
+        and gate_ok is not False
+    )
+    return CaseScore(
+        id=labels.id,
+        kind=labels.kind,
+        passed=passed,
+        error=error,
+        triggers=triggers,
+        fields=fields,
+        evidence=evidence,
+        gate_ok=gate_ok,
+        latency_ms=latency_ms,
+        usage=dict(usage) if usage else None,
+        words=words,
+    )
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def _ratio(num: float, den: float, empty: float) -> float:
+    return num / den if den else empty
+
+
+class Counts(BaseModel):
+    """Precision/recall counts of one trigger id (or all, micro-averaged)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.tp, self.tp + self.fp, 1.0)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.tp, self.tp + self.fn, 1.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_row(self) -> dict[str, float | int]:
+        return {
+            "support": self.support,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+class FieldSummary(BaseModel):
+    status_n: int = 0
+    status_correct: int = 0
+    value_n: int = 0
+    value_correct: int = 0
+    item_tp: int = 0
+    item_fp: int = 0
+    item_fn: int = 0
+    is_list: bool = False
+
+    @property
+    def status_accuracy(self) -> float | None:
+        return self.status_correct / self.status_n if self.status_n else None
+
+    @property
+    def value_accuracy(self) -> float | None:
+        return self.value_correct / self.value_n if self.value_n else None
+
+    @property
+    def item_precision(self) -> float | None:
+        if not self.is_list or not self.value_n:
+            return None
+        return _ratio(self.item_tp, self.item_tp + self.item_fp, 1.0)
+
+    @property
+    def item_recall(self) -> float | None:
+        if not self.is_list or not self.value_n:
+            return None
+        return _ratio(self.item_tp, self.item_tp + self.item_fn, 1.0)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (``q`` in 0..100); ``None`` for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+class QuestionScore(BaseModel):
+    id: str
+    question: str
+    gold_owners: list[str]
+    must_not: list[str] = Field(default_factory=list)
+    pred_owners: list[str] = Field(default_factory=list)
+    answerable: bool
+    top1_ok: bool | None = None  # answerable questions: predicted first owner == gold first owner
+    top1_in_gold: bool | None = None  # answerable: predicted first owner is one of the gold owners
+    refusal_ok: bool | None = None  # unanswerable questions: predicted no owner
+    must_not_violations: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        ok = self.top1_ok if self.answerable else self.refusal_ok
+        return bool(ok) and not self.must_not_violations and self.error is None
+
+
+def score_question(
+    question: Question, pred_owners: Sequence[str] | None, error: str | None = None
+) -> QuestionScore:
+    owners = list(pred_owners or [])
+    score = QuestionScore(
+        id=question.id,
+        question=question.question,
+        gold_owners=list(question.owners),
+        must_not=list(question.must_not),
+        pred_owners=owners,
+        answerable=question.answerable,
+        must_not_violations=[role for role in owners if role in question.must_not],
+        error=error,
+    )
+    if question.answerable:
+        score.top1_ok = bool(owners) and owners[0] == question.owners[0]
+        score.top1_in_gold = bool(owners) and owners[0] in question.owners
+    else:
+        score.refusal_ok = error is None and not owners
+    return score
+
+
+class QuestionSummary(BaseModel):
+    available: bool = True
+    reason: str | None = None  # why ownership questions were not scored
+    n: int = 0
+    answerable: int = 0
+    unanswerable: int = 0
+    owner_top1_accuracy: float | None = None
+    owner_top1_in_gold: float | None = None
+    refusal_accuracy: float | None = None
+    must_not_violations: int = 0
+    errors: int = 0
+    failing: list[str] = Field(default_factory=list)
+
+
+def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
+    answerable = [s for s in scores if s.answerable]
+    unanswerable = [s for s in scores if not s.answerable]
+    return QuestionSummary(
+        n=len(scores),
+        answerable=len(answerable),
+        unanswerable=len(unanswerable),
+        owner_top1_accuracy=_ratio(sum(bool(s.top1_ok) for s in answerable), len(answerable), 0.0)
+        if answerable
+        else None,
+        owner_top1_in_gold=_ratio(sum(bool(s.top1_in_gold) for s in answerable), len(answerable), 0.0)
+        if answerable
+        else None,
+        refusal_accuracy=_ratio(sum(bool(s.refusal_ok) for s in unanswerable), len(unanswerable), 0.0)
+        if unanswerable
+        else None,
+        must_not_violations=sum(len(s.must_not_violations) for s in scores),
+        errors=sum(s.error is not None for s in scores),
+        failing=[s.id for s in scores if not s.passed],
+    )
+
+
+class RunSummary(BaseModel):
+    """Aggregate figures of one run (``summary.json`` minus the run metadata)."""
+
+    n_cases: int
+    passed: int
+    errors: int
+    failing: list[str]
+    triggers: dict[str, dict[str, float | int]]  # id -> counts + P/R/F1
+    triggers_overall: dict[str, float | int]
+    fields: dict[str, dict[str, float | int | None]]
+    field_status_accuracy: float | None
+    field_value_accuracy: float | None
+    list_item_precision: float | None
+    list_item_recall: float | None
+    gate_accuracy: float | None
+    evidence_total: int
+    evidence_verbatim: int
+    evidence_verbatim_rate: float
+    latency_ms_p50: float | None
+    latency_ms_p95: float | None
+    ms_per_1k_words_p50: float | None
+    usage_per_input: dict[str, float] | None  # calls, input/output tokens, cost_usd (LLM backends)
+    questions: QuestionSummary = Field(default_factory=lambda: QuestionSummary(available=False))
+
+    @property
+    def pass_rate(self) -> float:
+        return _ratio(self.passed, self.n_cases, 0.0)
+
+
+def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = None) -> RunSummary:
+    """Aggregate case scores into the run's headline figures."""
+    per_trigger = {tid: Counts() for tid in TRIGGER_IDS}
+    for case in cases:
+        for tid in case.triggers.expected:
+            per_trigger.setdefault(tid, Counts())
+            if tid in case.triggers.predicted:
+                per_trigger[tid].tp += 1
+            else:
+                per_trigger[tid].fn += 1
+        for tid in case.triggers.false_fired:
+            per_trigger.setdefault(tid, Counts()).fp += 1
+    overall = Counts(
+        tp=sum(c.tp for c in per_trigger.values()),
+        fp=sum(c.fp for c in per_trigger.values()),
+        fn=sum(c.fn for c in per_trigger.values()),
+    )
+
+    per_field: dict[str, FieldSummary] = {}
+    for case in cases:
+        for name, fs in case.fields.items():
+            agg = per_field.setdefault(name, FieldSummary(is_list=name in LIST_FIELDS))
+            agg.status_n += 1
+            agg.status_correct += fs.status_ok
+            if fs.value_ok is not None:
+                agg.value_n += 1
+                agg.value_correct += fs.value_ok
+                if fs.items is not None:
+                    agg.item_tp += fs.items[0]
+                    agg.item_fp += fs.items[1]
+                    agg.item_fn += fs.items[2]
+    order = {name: i for i, name in enumerate(FIELD_NAMES)}
+    fields = {
+        name: {
+            "status_n": agg.status_n,
+            "status_accuracy": _round(agg.status_accuracy),
+            "value_n": agg.value_n,
+            "value_accuracy": _round(agg.value_accuracy),
+            "item_precision": _round(agg.item_precision),
+            "item_recall": _round(agg.item_recall),
+        }
+        for name, agg in sorted(per_field.items(), key=lambda kv: order.get(kv[0], 99))
+    }
+    status_n = sum(a.status_n for a in per_field.values())
+    value_n = sum(a.value_n for a in per_field.values())
+    lists = [a for a in per_field.values() if a.is_list and a.value_n]
+    item_tp = sum(a.item_tp for a in lists)
+    item_fp = sum(a.item_fp for a in lists)
+    item_fn = sum(a.item_fn for a in lists)
+
+    gated = [c for c in cases if c.gate_ok is not None]
+    ev_total = sum(c.evidence.total for c in cases)
+    ev_ok = sum(c.evidence.verbatim for c in cases)
+    latencies = [c.latency_ms for c in cases if c.latency_ms is not None and c.error is None]
+    per_kw = [
+        c.latency_ms * 1000 / c.words
+        for c in cases
+        if c.latency_ms is not None and c.words and c.error is None
+    ]
+    with_usage = [c.usage for c in cases if c.usage]
+    usage_per_input: dict[str, float] | None = None
+    if with_usage:
+        keys = ("calls", "input_tokens", "output_tokens", "cost_usd")
+        usage_per_input = {k: round(sum(u.get(k, 0.0) for u in with_usage) / len(cases), 6) for k in keys}
+    return RunSummary(
+        n_cases=len(cases),
+        passed=sum(c.passed for c in cases),
+        errors=sum(c.error is not None for c in cases),
+        failing=[c.id for c in cases if not c.passed],
+        triggers={tid: c.as_row() for tid, c in per_trigger.items()},
+        triggers_overall=overall.as_row(),
+        fields=fields,
+        field_status_accuracy=_round(_ratio(sum(a.status_correct for a in per_field.values()), status_n, 0.0))
+        if status_n
+        else None,
+        field_value_accuracy=_round(_ratio(sum(a.value_correct for a in per_field.values()), value_n, 0.0))
+        if value_n
+        else None,
+        list_item_precision=_round(_ratio(item_tp, item_tp + item_fp, 1.0)) if lists else None,
+        list_item_recall=_round(_ratio(item_tp, item_tp + item_fn, 1.0)) if lists else None,
+        gate_accuracy=_round(sum(bool(c.gate_ok) for c in gated) / len(gated)) if gated else None,
+        evidence_total=ev_total,
+        evidence_verbatim=ev_ok,
+        evidence_verbatim_rate=_round(_ratio(ev_ok, ev_total, 1.0)) or 0.0,
+        latency_ms_p50=_round(percentile(latencies, 50), 2),
+        latency_ms_p95=_round(percentile(latencies, 95), 2),
+        ms_per_1k_words_p50=_round(percentile(per_kw, 50), 2),
+        usage_per_input=usage_per_input,
+        questions=questions or QuestionSummary(available=False, reason="not run"),
+    )
+
+
+def _round(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)

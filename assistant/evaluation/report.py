@@ -1,0 +1,204 @@
+"""Writing a run folder: per-case JSON, ``summary.json``, ``report.md`` and the chart.
+
+Layout of ``<home>/eval-runs/<timestamp>-<backend>-<split>/``::
+
+    summary.json        run metadata + every aggregate figure
+    cases/<id>.json     gold labels, the report (contract JSON) and its score
+    questions.json      ownership questions and their scores (when run)
+    report.md           the human report (tables, text chart, failing cases)
+    chart.svg           per-trigger precision/recall (chart.png too when matplotlib exists)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .chart import ChartRow, svg_bar_chart, text_bar_chart, write_png
+
+__all__ = ["chart_rows", "fmt", "headline_rows", "render_markdown", "write_run_folder"]
+
+
+def fmt(value: Any, digits: int = 3) -> str:
+    """Numbers for tables: ``-`` for missing, fixed digits for floats."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def chart_rows(summary: Mapping[str, Any]) -> list[ChartRow]:
+    rows: list[ChartRow] = [
+        (tid, float(row["precision"]), float(row["recall"])) for tid, row in summary["triggers"].items()
+    ]
+    overall = summary["triggers_overall"]
+    rows.append(("overall (micro)", float(overall["precision"]), float(overall["recall"])))
+    return rows
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
+    return out
+
+
+def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    overall = summary["triggers_overall"]
+    rows = [
+        ("cases passed", f"{summary['passed']}/{summary['n_cases']} ({fmt(summary['pass_rate'])})"),
+        (
+            "trigger precision / recall / F1 (micro)",
+            " / ".join(fmt(overall[k]) for k in ("precision", "recall", "f1")),
+        ),
+        ("field status accuracy", fmt(summary["field_status_accuracy"])),
+        ("field value accuracy", fmt(summary["field_value_accuracy"])),
+        (
+            "list item precision / recall",
+            f"{fmt(summary['list_item_precision'])} / {fmt(summary['list_item_recall'])}",
+        ),
+        ("gate accuracy", fmt(summary["gate_accuracy"])),
+        (
+            "evidence verbatim rate",
+            f"{fmt(summary['evidence_verbatim_rate'])} ({summary['evidence_verbatim']}/{summary['evidence_total']})",
+        ),
+        (
+            "latency p50 / p95 (ms)",
+            f"{fmt(summary['latency_ms_p50'], 1)} / {fmt(summary['latency_ms_p95'], 1)}",
+        ),
+        ("ms per 1k words (p50)", fmt(summary["ms_per_1k_words_p50"], 1)),
+        ("backend errors", str(summary["errors"])),
+    ]
+    usage = summary.get("usage_per_input")
+    if usage:
+        rows.append(
+            (
+                "per input: calls / tokens in / tokens out / cost",
+                f"{usage['calls']:.2f} / {usage['input_tokens']:.0f} / {usage['output_tokens']:.0f} / "
+                f"${usage['cost_usd']:.5f}",
+            )
+        )
+    else:
+        rows.append(("tokens and cost per input", "n/a (no model calls)"))
+    q = summary["questions"]
+    if q["available"]:
+        rows += [
+            ("owner top-1 accuracy", f"{fmt(q['owner_top1_accuracy'])} ({q['answerable']} answerable)"),
+            ("owner top-1 in gold owners", fmt(q["owner_top1_in_gold"])),
+            (
+                "refusal accuracy (unanswerable)",
+                f"{fmt(q['refusal_accuracy'])} ({q['unanswerable']} unanswerable)",
+            ),
+            ("must-not violations", str(q["must_not_violations"])),
+        ]
+    else:
+        rows.append(("ownership questions", q.get("reason") or "not run"))
+    return rows
+
+
+def render_markdown(
+    summary: Mapping[str, Any],
+    cases: Sequence[Mapping[str, Any]],
+    questions: Sequence[Mapping[str, Any]] = (),
+    *,
+    chart_file: str | None = "chart.svg",
+) -> str:
+    """The run's ``report.md``."""
+    run = summary["run"]
+    lines = [
+        f"# Evaluation run `{run['name']}`",
+        "",
+        f"Backend `{run['report_backend']}` on split `{run['split']}`: {summary['n_cases']} cases, "
+        f"started {run['started_at']}, {run['duration_s']} s, git {run.get('git_rev') or 'n/a'}.",
+        "",
+        "## Headline",
+        "",
+        *_table(["metric", "value"], headline_rows(summary)),
+        "",
+        "## Triggers",
+        "",
+    ]
+    if chart_file:
+        lines += [f"![per-trigger precision and recall]({chart_file})", ""]
+    lines += ["```text", text_bar_chart(chart_rows(summary)), "```", ""]
+    trigger_rows = [
+        [tid, r["support"], r["tp"], r["fp"], r["fn"], r["precision"], r["recall"], r["f1"]]
+        for tid, r in [*summary["triggers"].items(), ("overall (micro)", summary["triggers_overall"])]
+    ]
+    lines += [
+        *_table(["trigger", "support", "tp", "fp", "fn", "precision", "recall", "F1"], trigger_rows),
+        "",
+    ]
+    lines += ["## Fields", ""]
+    field_rows = [
+        [
+            name,
+            r["status_n"],
+            r["status_accuracy"],
+            r["value_n"],
+            r["value_accuracy"],
+            r["item_precision"],
+            r["item_recall"],
+        ]
+        for name, r in summary["fields"].items()
+    ]
+    lines += [
+        *_table(
+            ["field", "labelled", "status acc", "values scored", "value acc", "item P", "item R"], field_rows
+        ),
+        "",
+    ]
+    if questions:
+        lines += ["## Ownership questions", ""]
+        q_rows = [
+            [
+                q["id"],
+                "yes" if q["passed"] else "NO",
+                ", ".join(q["gold_owners"]) or "(none)",
+                ", ".join(q["pred_owners"]) or "(none)",
+                ", ".join(q["must_not_violations"]) or "-",
+            ]
+            for q in questions
+        ]
+        lines += [*_table(["question", "ok", "gold owners", "predicted", "must-not violated"], q_rows), ""]
+    failing = [c for c in cases if not c["passed"]]
+    lines += ["## Failing cases", ""]
+    if not failing:
+        lines.append("None: every case passed.")
+    for case in failing:
+        lines.append(f"### `{case['id']}` ({case['kind']}, {case['split']})")
+        lines.append("")
+        lines += [f"- {reason}" for reason in case["failures"]]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def write_run_folder(
+    run_dir: Path,
+    summary: Mapping[str, Any],
+    cases: Sequence[Mapping[str, Any]],
+    questions: Sequence[Mapping[str, Any]] = (),
+) -> Path:
+    """Write every file of a run folder; returns the path of ``report.md``."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    case_dir = run_dir / "cases"
+    case_dir.mkdir(exist_ok=True)
+    for case in cases:
+        _dump(case_dir / f"{case['id']}.json", case)
+    if questions:
+        _dump(run_dir / "questions.json", list(questions))
+    _dump(run_dir / "summary.json", summary)
+    rows = chart_rows(summary)
+    (run_dir / "chart.svg").write_text(svg_bar_chart(rows), encoding="utf-8")
+    chart_file = "chart.png" if write_png(rows, run_dir / "chart.png") else "chart.svg"
+    report = run_dir / "report.md"
+    report.write_text(render_markdown(summary, cases, questions, chart_file=chart_file), encoding="utf-8")
+    return report

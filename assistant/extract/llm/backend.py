@@ -1,0 +1,169 @@
+"""The ``llm`` backend: an OpenAI-compatible model, verified, merged over the rules backend.
+
+``extract(doc)``:
+
+1. runs the rules backend (the floor: its result is never made less safe);
+2. splits the masked text to the token budget (one call when it fits) and asks
+   the model for findings with quotes, chunk by chunk;
+3. verifies every quote and value against the text (:mod:`.verify`);
+4. merges verified values into the rules fields (:mod:`.merge`) and keeps
+   model-proposed triggers that have verified evidence as ``extra_triggers``.
+
+Triggers themselves are computed later by :mod:`assistant.checks` over the
+merged fields and the text; the model can add one, never remove one.  Any model
+failure (connection, timeout, HTTP errors after retries, invalid output) gives
+the rules result with a warning saying so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ...errors import BackendError
+from ...policy import load_bundle
+from ...schema import Trigger, Usage
+from ...text import mask_sensitive
+from ..base import Backend, Extraction
+from .budget import Chunk, get_counter, split_text
+from .client import ModelClient
+from .merge import merge_fields
+from .prices import estimate_cost, load_prices
+from .prompting import PromptSet, tool_schema_json
+from .verify import Candidate, Verifier
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from ...config import Settings
+    from ...text import Document
+
+__all__ = ["MESSAGE_OVERHEAD_TOKENS", "LLMBackend"]
+
+# chat-template tokens around each message and the tool call, not visible to tiktoken
+MESSAGE_OVERHEAD_TOKENS = 60
+
+
+class LLMBackend(Backend):
+    """Rules + an OpenAI-compatible chat model with verified evidence."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        rules: Backend | None = None,
+        chat_model: BaseChatModel | None = None,
+        http_client: Any | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.llm = settings.llm
+        if rules is None:
+            from ..rules import RulesBackend
+
+            rules = RulesBackend(settings)
+        self.rules = rules
+        self._chat_model = chat_model
+        self._http_client = http_client
+        self._sleep = sleep
+        self._client: ModelClient | None = None
+
+    @property
+    def label(self) -> str:
+        return f"llm:{self.llm.model}"
+
+    def client(self) -> ModelClient:
+        if self._client is None:
+            self._client = ModelClient(
+                self.llm, chat_model=self._chat_model, http_client=self._http_client, sleep=self._sleep
+            )
+        return self._client
+
+    # -- planning ---------------------------------------------------------------------------
+    def plan(self, doc: Document, prompts: PromptSet) -> list[Chunk]:
+        """Chunks of the masked text that fit ``max_input_tokens`` with the prompt around them."""
+        counter = get_counter(self.llm.model, self.settings.state_dir)
+        overhead = (
+            counter(prompts.system)
+            + counter(prompts.user("", 2, 2))
+            + counter(tool_schema_json())
+            + MESSAGE_OVERHEAD_TOKENS
+        )
+        return split_text(doc.text, self.llm.max_input_tokens - overhead, counter)
+
+    # -- extraction -------------------------------------------------------------------------
+    def extract(self, doc: Document) -> Extraction:
+        rules = self.rules.extract(doc)
+        bundle = load_bundle(self.settings)
+        prompts = PromptSet.build(self.settings, bundle.policy.discount_guardrail_pct)
+        chunks = self.plan(doc, prompts)
+        verifier = Verifier(doc.text, bundle)
+        usage = Usage()
+        candidates: list[Candidate] = []
+        triggers: dict[str, Trigger] = {}
+        try:
+            client = self.client()
+            for chunk in chunks:
+                # doc.text is already masked; masking again is idempotent and guards the one path out
+                transcript = mask_sensitive(chunk.text)
+                result = client.call(prompts.messages(transcript, chunk.index + 1, len(chunks)))
+                usage.calls += 1
+                usage.input_tokens += result.input_tokens
+                usage.output_tokens += result.output_tokens
+                usage.latency_ms += result.latency_ms
+                verifier.stats.malformed += result.output.malformed
+                for finding in result.output.findings:
+                    candidates.extend(verifier.finding(finding))
+                for proposed in result.output.triggers:
+                    trigger = verifier.trigger(proposed)
+                    if trigger is not None and trigger.id not in triggers:
+                        triggers[trigger.id] = trigger
+        except BackendError as exc:
+            return Extraction(
+                fields=rules.fields,
+                backend=rules.backend,
+                warnings=[
+                    *rules.warnings,
+                    f"LLM backend ({self.llm.model}) failed: {exc}; this report comes from the rules backend alone",
+                ],
+                usage=usage if usage.calls else None,
+                extra_triggers=rules.extra_triggers,
+                stats={**rules.stats, "llm_failed": 1, "llm_chunks": len(chunks)},
+            )
+        warnings = list(rules.warnings)
+        cost, price_warning = estimate_cost(
+            load_prices(self.settings.policy_dir),
+            self.llm.model,
+            self.llm.base_url,
+            usage.input_tokens,
+            usage.output_tokens,
+        )
+        usage.cost_usd = cost
+        usage.latency_ms = round(usage.latency_ms, 1)
+        if price_warning:
+            warnings.append(price_warning)
+        stats = verifier.stats
+        if stats.downgraded:
+            warnings.append(
+                f"LLM: {stats.downgraded} value(s) downgraded by the evidence checks "
+                f"({stats.unlocated} quote(s) not found in the text, {stats.unsupported} value(s) not "
+                f"supported by their quote, {stats.hedged} set to uncertain because the quote hedges)"
+            )
+        merged, merge_stats = merge_fields(rules.fields, candidates, doc.text)
+        return Extraction(
+            fields=merged,
+            backend=self.label,
+            warnings=warnings,
+            usage=usage,
+            extra_triggers=[*rules.extra_triggers, *triggers.values()],
+            stats={
+                **rules.stats,
+                **stats.as_dict(),
+                **merge_stats.as_dict(),
+                "llm_chunks": len(chunks),
+                "llm_calls": usage.calls,
+            },
+        )

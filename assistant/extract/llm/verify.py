@@ -1,0 +1,529 @@
+"""Check every model value twice: its quote is in the text, and the value follows from the quote.
+
+1. The quote must be found verbatim in the (masked) input; a near miss is
+   repaired to the exact span (:mod:`.quotes`), otherwise the value is dropped.
+2. The value must appear in, or follow from, that span: a lexicon field's value
+   must be a lexicon entry one of whose spellings is in the quote (and not
+   negated there: "not on Fiserv"); numbers must parse from the quote; an enum
+   (segment, deal_source) needs its cue; free text must be (nearly) contained.
+   A typed value that fails is dropped; a free-text value that fails stays as
+   ``uncertain``.  A "confirmed" value whose quote hedges ("I think") becomes
+   ``uncertain``.
+
+Every downgrade is counted in :class:`VerifyStats`.  Triggers proposed by the
+model pass the same quote check plus a cue check for their id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ...policy import Lexicon, LexiconEntry, PolicyBundle
+from ...schema import FieldStatus, Trigger
+from ..rules.matcher import PhraseSet, compile_lexicon
+from ..rules.numbers import find_money, find_numbers, find_percentages, parse_number
+from .quotes import locate_quote
+from .schema import Finding, ProposedTrigger
+
+__all__ = ["LEXICON_KINDS", "Candidate", "Verifier", "VerifyStats"]
+
+# contract field -> lexicon kind under policy/lexicons
+LEXICON_KINDS: dict[str, str] = {
+    "processor": "processor",
+    "gateway": "gateway",
+    "terminal_vendor": "terminal_vendor",
+    "terminal_models": "terminal_model",
+    "kif": "kif",
+    "tooling": "tooling",
+    "card_brands": "card_brand",
+    "regions": "region",
+    "use_cases": "use_case",
+}
+NUMBER_FIELDS = frozenset({"device_count", "discount_requested_pct"})
+NAME_FIELDS = frozenset({"company", "contact", "economic_buyer", "champion"})
+
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
+_NOT_DEVICES = re.compile(
+    r"\s*(?:%|percent|per\s*cent|employees?|people|staff|ftes?|headcount|persons?|years?|months?|weeks?|days?"
+    r"|hours?|minutes?|am\b|pm\b|dollars|bucks|usd|k\b|grand|million|mm\b|bps|basis)",
+    re.IGNORECASE,
+)
+_DISCOUNT_WORDS = re.compile(r"discount|\boff\b|%|percent|price|pricing|rate|cheaper|knock", re.IGNORECASE)
+_SEGMENT_WORDS = {
+    "enterprise": re.compile(r"\benterprise\b", re.IGNORECASE),
+    "mid_market": re.compile(r"\bmid[\s\-]?(?:market|size[d]?)\b|\bmidmarket\b", re.IGNORECASE),
+    "smb": re.compile(r"\bsmb\b|\bsmall(?:[\s\-](?:and[\s\-]medium[\s\-])?business(?:es)?)\b", re.IGNORECASE),
+}
+_HEADCOUNT = re.compile(r"\s*(?:\+\s*)?(?:employees|people|staff|ftes?|headcount|person)", re.IGNORECASE)
+_DEAL_SOURCE_CUES = {
+    "external_rep": re.compile(
+        r"partner|referr|reseller|\brep\b|\breps\b|intro|\biso\b|\bagent\b|\bvar\b|on behalf of",
+        re.IGNORECASE,
+    ),
+    "inbound": re.compile(
+        r"inbound|web\s?form|website|web site|contact form|demo request|request(?:ed)? a demo|signed up"
+        r"|filled (?:out|in)|found (?:us|you)|reached out|called in|webinar|chat",
+        re.IGNORECASE,
+    ),
+    "leadership": re.compile(
+        r"leadership|\bceo\b|\bcro\b|\bcoo\b|\bcfo\b|president|\bvp\b|exec|founder|board|chief", re.IGNORECASE
+    ),
+}
+_PRICING_EXCEPTION = re.compile(
+    r"\bfree\b|waive|no charge|at no cost|no cost|price[\s\-]match|match (?:their|the|a|that) price"
+    r"|fixed[\s\-](?:price|fee|bid)|flat[\s\-]fee|\bcomp(?:ed)?\b|throw (?:it |that )?in|on the house",
+    re.IGNORECASE,
+)
+_PROCESSOR_WORDS = re.compile(
+    r"processor|acquir|processing|\bhost\b|merchant (?:account|bank|services)", re.IGNORECASE
+)
+_TOOLING_WORDS = re.compile(r"tool|\bkits?\b|harness|simulator|test (?:cards?|suite|scripts?)", re.IGNORECASE)
+_NON_STANDARD = re.compile(
+    r"in[\s\-]house|custom|home[\s\-]?(?:grown|made|built)|non[\s\-]?standard|our own|built (?:it )?ourselves"
+    r"|proprietary|bespoke",
+    re.IGNORECASE,
+)
+_COMMITMENT = re.compile(
+    r"promis|guarantee|commit|assur|told (?:us|them|me|the customer)|said (?:you|we|they|he|she) (?:could|would|can|will)"
+    r"|locked in|we(?:'ll|’ll| will) (?:have|get) you|you(?:'ll|’ll| will) be (?:certified|live|done)"
+    r"|\bby (?:q[1-4]|end of|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|can (?:do|give you) \d",
+    re.IGNORECASE,
+)
+_NO_COMMITMENT = re.compile(
+    r"can(?:'t|’t|not) commit|won(?:'t|’t) commit|not (?:able to )?commit", re.IGNORECASE
+)
+_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "for",
+        "with",
+        "on",
+        "in",
+        "at",
+        "by",
+        "from",
+        "we",
+        "our",
+        "you",
+        "your",
+        "they",
+        "their",
+        "it",
+        "its",
+        "is",
+        "are",
+        "be",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "that",
+        "this",
+        "those",
+        "these",
+        "as",
+        "into",
+        "about",
+        "then",
+        "than",
+        "also",
+        "just",
+        "need",
+        "needs",
+        "want",
+        "wants",
+    ]
+)
+
+
+@dataclass
+class Candidate:
+    """One verified (or downgraded) value with its exact evidence span."""
+
+    field: str
+    value: Any
+    status: FieldStatus
+    evidence: str
+    start: int
+    end: int
+    supported: bool  # the value follows from the evidence
+    hedged: bool  # the evidence carries a hedge cue
+
+
+@dataclass
+class VerifyStats:
+    findings: int = 0
+    kept: int = 0
+    unlocated: int = 0  # quote not in the text, even after repair: dropped
+    unsupported: int = 0  # value does not follow from the quote: dropped or uncertain
+    hedged: int = 0  # "confirmed" with a hedged quote: uncertain
+    malformed: int = 0  # items the schema could not read
+    triggers_proposed: int = 0
+    triggers_kept: int = 0
+    repaired: int = 0  # quotes repaired to the exact span
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def downgraded(self) -> int:
+        return self.unlocated + self.unsupported + self.hedged
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "llm_findings": self.findings,
+            "llm_kept": self.kept,
+            "downgraded": self.downgraded,
+            "downgraded_unlocated": self.unlocated,
+            "downgraded_unsupported": self.unsupported,
+            "downgraded_hedged": self.hedged,
+            "malformed": self.malformed,
+            "quotes_repaired": self.repaired,
+            "llm_triggers_proposed": self.triggers_proposed,
+            "llm_triggers_kept": self.triggers_kept,
+        }
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w%$.]+", " ", text.lower().replace("’", "'"))).strip(" .")
+
+
+def _mentions(lexicon: Lexicon, text: str) -> list[tuple[LexiconEntry, int, int]]:
+    compiled = compile_lexicon(lexicon)
+    found: list[tuple[LexiconEntry, int, int]] = []
+    for pattern, sensitive in ((compiled.insensitive, False), (compiled.sensitive, True)):
+        if pattern is None:
+            continue
+        aliases = compiled.sensitive_aliases if sensitive else compiled.insensitive_aliases
+        for match in pattern.finditer(text):
+            alias = aliases[match.lastindex - 1] if match.lastindex else match.group()
+            entry = compiled.lookup.get(alias if sensitive else alias.lower())
+            if entry is not None and not any(s < match.end() and match.start() < e for _, s, e in found):
+                found.append((entry, match.start(), match.end()))
+    return found
+
+
+class Verifier:
+    """Verifies findings and proposed triggers against one document's (masked) text."""
+
+    def __init__(self, text: str, bundle: PolicyBundle) -> None:
+        self.text = text
+        self.bundle = bundle
+        cues = bundle.cues
+        self.hedges = PhraseSet.of([*cues.hedges, *cues.unknown_values])
+        self.negations = PhraseSet.of([*cues.negations_before, *cues.past_markers])
+        self.negations_after = PhraseSet.of(cues.negations_after)
+        self.not_negations = PhraseSet.of(cues.not_negations)
+        self.responsibilities = PhraseSet.of([p for owner in bundle.responsibilities for p in owner.phrases])
+        self.stats = VerifyStats()
+
+    # -- quotes -----------------------------------------------------------------------------
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        span = locate_quote(quote, self.text)
+        if span and self.text[span[0] : span[1]] != quote:
+            self.stats.repaired += 1
+        return span
+
+    def _line(self, start: int, end: int) -> str:
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        return self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+
+    def is_hedged(self, evidence: str) -> bool:
+        return self.hedges.search(evidence) is not None
+
+    def _negated(self, text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 40) : start]
+        cut = max(before.rfind(ch) for ch in ".;!?,\n")
+        before = before[cut + 1 :]
+        for match in self.negations.finditer(before):
+            covered = any(
+                n.start() <= match.start() < n.end()
+                for n in self.not_negations.finditer(before[match.start() :])
+            ) or self.not_negations.search(before, match.start(), min(len(before), match.end() + 12))
+            if not covered:
+                return True
+        after = text[end : end + 25]
+        sep = re.match(r"\s*[:\-–—?]\s*", after)
+        return bool(sep and self.negations_after.search(after[sep.end() :][:15]))
+
+    # -- findings ---------------------------------------------------------------------------
+    def finding(self, item: Finding) -> list[Candidate]:
+        self.stats.findings += 1
+        span = self.locate(item.quote)
+        if span is None:
+            self.stats.unlocated += 1
+            return []
+        start, end = span
+        evidence = self.text[start:end]
+        hedged = self.is_hedged(evidence)
+        status = FieldStatus(item.status)
+        if status is FieldStatus.CONFIRMED and hedged:
+            status = FieldStatus.UNCERTAIN
+            self.stats.hedged += 1
+        out: list[Candidate] = []
+        for value, supported in self._values(item.field, item.value, start, end):
+            if not supported:
+                self.stats.unsupported += 1
+                if (
+                    item.field in LEXICON_KINDS
+                    or item.field in NUMBER_FIELDS
+                    or item.field in ("segment", "deal_source")
+                ):
+                    continue
+                out.append(
+                    Candidate(item.field, value, FieldStatus.UNCERTAIN, evidence, start, end, False, hedged)
+                )
+                continue
+            out.append(Candidate(item.field, value, status, evidence, start, end, True, hedged))
+        self.stats.kept += sum(1 for c in out if c.supported)
+        return out
+
+    def _values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool]]:
+        evidence = self.text[start:end]
+        value = value.strip().strip("\"'")
+        if name in LEXICON_KINDS:
+            return self._lexicon_values(name, value, start, end)
+        if name == "device_count":
+            return [self._device_count(value, evidence)]
+        if name == "discount_requested_pct":
+            return [self._discount(value, evidence)]
+        if name == "segment":
+            return [self._segment(value, evidence)]
+        if name == "deal_source":
+            return [self._deal_source(value, evidence)]
+        return [(value, self._text_supported(name, value, evidence))]
+
+    def _lexicon_values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool]]:
+        lexicon = self.bundle.lexicons.get(LEXICON_KINDS[name])
+        evidence = self.text[start:end]
+        if lexicon is None:
+            return [(value, False)]
+        parts = [value] if self._entry(lexicon, value) else [p for p in _SPLIT.split(value) if p.strip()]
+        compiled = compile_lexicon(lexicon)
+        line = self._line(start, end)
+        out: list[tuple[Any, bool]] = []
+        for part in parts:
+            entry = self._entry(lexicon, part)
+            if entry is None:
+                if name == "terminal_models" and re.search(r"\d", part):
+                    match = re.search(rf"(?<![\w/]){re.escape(part)}(?![\w/])", evidence, re.IGNORECASE)
+                    if match and not self._negated(evidence, match.start(), match.end()):
+                        out.append((match.group(), True))
+                        continue
+                out.append((part, False))
+                continue
+            ok = False
+            for found, m_start, m_end in _mentions(lexicon, evidence):
+                if found.name != entry.name or self._negated(evidence, m_start, m_end):
+                    continue
+                if entry.needs_context and not (compiled.context and compiled.context.search(line)):
+                    continue
+                ok = True
+                break
+            out.append((entry.name, ok))
+        return out
+
+    @staticmethod
+    def _entry(lexicon: Lexicon, value: str) -> LexiconEntry | None:
+        compiled = compile_lexicon(lexicon)
+        wanted = value.strip().lower().replace("-", " ")
+        for candidate in (value.strip(), value.strip().lower(), wanted, wanted.replace(" ", "_")):
+            entry = compiled.lookup.get(candidate)
+            if entry is not None:
+                return entry
+        for entry in lexicon.entries:
+            if entry.name.lower() in (wanted, wanted.replace(" ", "_")):
+                return entry
+        found = _mentions(lexicon, value)
+        if len({entry.name for entry, _, _ in found}) == 1:
+            return found[0][0]
+        best: tuple[float, LexiconEntry | None] = (0.0, None)
+        for alias, entry in compiled.lookup.items():
+            score = fuzz.ratio(wanted, alias.lower())
+            if score > best[0]:
+                best = (score, entry)
+        return best[1] if best[0] >= 90 else None
+
+    @staticmethod
+    def _number(value: str) -> float | None:
+        found = find_percentages(value) or find_numbers(value)
+        if found:
+            return found[0].value
+        return parse_number(value.rstrip("%").strip())
+
+    def _device_count(self, value: str, evidence: str) -> tuple[Any, bool]:
+        number = self._number(value)
+        if number is None or number <= 0 or number != int(number):
+            return value, False
+        numbers = []
+        money = find_money(evidence)
+        for match in find_numbers(evidence):
+            if (
+                _NOT_DEVICES.match(evidence, match.end)
+                or evidence[max(0, match.start - 1) : match.start] == "$"
+            ):
+                continue
+            if any(m.start <= match.start < m.end for m in money):
+                continue
+            numbers.append(match.value)
+        ok = number in numbers
+        if not ok and len(numbers) > 1:
+            products = {a * b for i, a in enumerate(numbers) for b in numbers[i + 1 :]}
+            ok = number in products or number == sum(numbers)
+        return int(number), ok
+
+    def _discount(self, value: str, evidence: str) -> tuple[Any, bool]:
+        number = self._number(value)
+        if number is None or not 0 < number <= 100:
+            return value, False
+        found = [m.value for m in find_percentages(evidence)]
+        if _DISCOUNT_WORDS.search(evidence):
+            found += [m.value for m in find_numbers(evidence)]
+        return number, any(abs(number - other) < 0.06 for other in found)
+
+    def _segment(self, value: str, evidence: str) -> tuple[Any, bool]:
+        key = value.strip().lower().replace("-", "_").replace(" ", "_")
+        key = {"midmarket": "mid_market", "mid": "mid_market", "small_business": "smb", "small": "smb"}.get(
+            key, key
+        )
+        if key not in _SEGMENT_WORDS:
+            return value, False
+        if _SEGMENT_WORDS[key].search(evidence):
+            return key, True
+        seg = self.bundle.policy.segments
+        implied: set[str] = set()
+        for match in find_numbers(evidence):
+            if _HEADCOUNT.match(evidence, match.end):
+                employees = match.value
+                implied.add(
+                    "enterprise"
+                    if employees >= seg.enterprise_min_employees
+                    else "mid_market"
+                    if employees >= seg.mid_market_min_employees
+                    else "smb"
+                )
+        for match in find_money(evidence):
+            implied.add(
+                "enterprise"
+                if match.value >= seg.enterprise_min_deal_usd
+                else "mid_market"
+                if match.value >= seg.mid_market_min_deal_usd
+                else "smb"
+            )
+        return key, key in implied
+
+    @staticmethod
+    def _deal_source(value: str, evidence: str) -> tuple[Any, bool]:
+        lowered = value.strip().lower().replace("-", "_").replace(" ", "_")
+        if lowered not in _DEAL_SOURCE_CUES:
+            if re.search(r"rep|partner|referr|external|reseller", lowered):
+                lowered = "external_rep"
+            elif re.search(r"inbound|web|demo|form", lowered):
+                lowered = "inbound"
+            elif re.search(r"leader|exec|ceo", lowered):
+                lowered = "leadership"
+            else:
+                return value, False
+        return lowered, bool(_DEAL_SOURCE_CUES[lowered].search(evidence))
+
+    @staticmethod
+    def _text_supported(name: str, value: str, evidence: str) -> bool:
+        wanted, have = _norm(value), _norm(evidence)
+        if not wanted:
+            return False
+        if wanted in have:
+            return True
+        if any(number not in evidence for number in re.findall(r"\d+", value)):
+            return False
+        score = fuzz.partial_ratio(wanted, have)
+        if name in NAME_FIELDS:
+            return score >= 90
+        if score >= 88:
+            return True
+        words = [w for w in wanted.split() if len(w) >= 3 and w not in _STOPWORDS]
+        if not words:
+            return False
+        have_words = have.split()
+        covered = sum(
+            1
+            for w in words
+            if any(h.startswith(w[:5]) or w.startswith(h[:5]) for h in have_words if len(h) >= 3)
+        )
+        return covered / len(words) >= 0.6
+
+    # -- triggers ---------------------------------------------------------------------------
+    def trigger(self, item: ProposedTrigger) -> Trigger | None:
+        """A model-proposed trigger with verified evidence and a cue for its id, else ``None``."""
+        self.stats.triggers_proposed += 1
+        span = self.locate(item.quote)
+        if span is None:
+            return None
+        evidence = self.text[span[0] : span[1]]
+        detail = self._trigger_detail(item.id, evidence)
+        if detail is None:
+            return None
+        rule = self.bundle.policy.triggers[item.id]
+        self.stats.triggers_kept += 1
+        return Trigger(
+            id=item.id,
+            route_to=list(rule.route_to),
+            reason=rule.reason.replace("{detail}", detail),
+            evidence=[evidence],
+            source="llm",
+        )
+
+    def _trigger_detail(self, trigger_id: str, evidence: str) -> str | None:
+        lexicons = self.bundle.lexicons
+        if trigger_id == "high_risk_use_case":
+            risky = set(self.bundle.policy.high_risk_use_cases)
+            lexicon = lexicons.get("use_case")
+            for entry, start, end in _mentions(lexicon, evidence) if lexicon else []:
+                if entry.name in risky and not self._negated(evidence, start, end):
+                    return entry.name.replace("_", " ")
+            return None
+        if trigger_id == "discount_outside_guardrails":
+            limit = self.bundle.policy.discount_guardrail_pct
+            over = [m.value for m in find_percentages(evidence) if m.value > limit]
+            if over:
+                return f"{max(over):g}% discount"
+            match = _PRICING_EXCEPTION.search(evidence)
+            return f"pricing exception: {match.group().lower()}" if match else None
+        if trigger_id == "processor_unknown":
+            lexicon = lexicons.get("processor")
+            mentioned = bool(lexicon and _mentions(lexicon, evidence)) or bool(
+                _PROCESSOR_WORDS.search(evidence)
+            )
+            return "processor not confirmed" if mentioned and self.is_hedged(evidence) else None
+        if trigger_id == "tooling_unclear":
+            lexicon = lexicons.get("tooling")
+            found = _mentions(lexicon, evidence) if lexicon else []
+            if any(not entry.standard for entry, _, _ in found):
+                return "non-standard tooling"
+            toolish = bool(found) or bool(_TOOLING_WORDS.search(evidence))
+            unclear = self.is_hedged(evidence) or bool(_NON_STANDARD.search(evidence))
+            return "tooling unclear" if toolish and unclear else None
+        if trigger_id == "responsibility_transfer":
+            match = self.responsibilities.search(evidence)
+            if not match:
+                return None
+            phrase = match.group().lower()
+            for owner in self.bundle.responsibilities:
+                if any(p.lower() == phrase for p in owner.phrases):
+                    return owner.label
+            return phrase
+        if trigger_id == "unapproved_commitment":
+            if _NO_COMMITMENT.search(evidence):
+                return None
+            match = _COMMITMENT.search(evidence)
+            return "a promise to the customer" if match else None
+        return None

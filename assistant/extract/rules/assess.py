@@ -1,0 +1,235 @@
+"""Is a mention stated, hedged, negated, in the past, or only asked about?
+
+The reading is local and explainable: a negation cue before the mention in the
+same clause ("not on Fiserv"), or a "no" right after it ("Kiosks: no"); a hedge
+in the clause or in a short hedge-only clause of the sentence ("Fiserv, I
+think"); a past marker ("used to be on TSYS"); and question / answer pairs
+across speakers ("Are you on Fiserv?" / "Yep.").  Questions asked by Omni or
+the rep state nothing until the customer answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ...policy import CueLists
+from ...text import CUSTOMER, UNKNOWN, Document, Sentence
+from .matcher import PhraseSet
+
+__all__ = ["Assessment", "Assessor", "State"]
+
+
+class State(StrEnum):
+    CONFIRMED = "confirmed"
+    UNCERTAIN = "uncertain"
+    NEGATED = "negated"
+    PAST = "past"
+    IGNORED = "ignored"
+
+
+@dataclass
+class Assessment:
+    state: State
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # document offsets
+    corrected: bool = False  # the sentence corrects an earlier answer
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]]|\s[-–—]\s|\b(?:but|however|although|though|whereas|while|except that|so)\b", re.IGNORECASE
+)
+_SCOPE_STOP = re.compile(
+    r"\b(?:we|we're|we’re|they|they're|they’re|it's|it’s|its|i|i'm|that's|which|who|is|are|was|were|to|now)\b",
+    re.IGNORECASE,
+)
+_CUSTOMER_REF = re.compile(
+    r"\b(?:you|your|you're|you’re|youre|y'all|yours|they|their|they're|they’re|them|customer|client|merchant|"
+    r"prospect|both)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’/%$.-]+")
+
+
+class Assessor:
+    """Reads cues around a mention; one instance per document."""
+
+    def __init__(self, doc: Document, cues: CueLists) -> None:
+        self.doc = doc
+        self.hedges = PhraseSet.of(cues.hedges)
+        self.not_hedges = PhraseSet.of(cues.not_hedges)
+        self.neg_before = PhraseSet.of(cues.negations_before)
+        self.neg_after = PhraseSet.of(cues.negations_after)
+        self.not_neg = PhraseSet.of([*cues.not_negations, *[h for h in cues.hedges if " " in h]])
+        self.corrections = PhraseSet.of(cues.corrections)
+        self.past = PhraseSet.of(cues.past_markers)
+        self.yes = PhraseSet.of(cues.affirmative_answers)
+        self.no = PhraseSet.of(cues.negative_answers)
+        self.unsure = PhraseSet.of(cues.uncertain_answers)
+        self.unknown_values = {value.lower() for value in cues.unknown_values}
+        # in a conversation Omni and the rep also talk about themselves; in notes they only relay facts
+        self.conversation = any(s.role == CUSTOMER and s.speaker is not None for s in doc.sentences)
+
+    # -- clause helpers ---------------------------------------------------------------
+    @staticmethod
+    def clause_bounds(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+        """Document offsets of the clause around ``[start, end)``."""
+        text = sentence.text
+        rel_start, rel_end = start - sentence.start, end - sentence.start
+        left = 0
+        right = len(text)
+        for match in _CLAUSE_BREAK.finditer(text):
+            if match.end() <= rel_start:
+                left = match.end()
+            elif match.start() >= rel_end:
+                right = match.start()
+                break
+        return sentence.start + left, sentence.start + right
+
+    def clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        last = 0
+        for match in _CLAUSE_BREAK.finditer(sentence.text):
+            spans.append((sentence.start + last, sentence.start + match.start()))
+            last = match.end()
+        spans.append((sentence.start + last, sentence.end))
+        return [(a, b) for a, b in spans if b > a]
+
+    def is_hedged_text(self, text: str) -> bool:
+        for match in self.hedges.finditer(text):
+            if not any(n.start() <= match.start() < n.end() for n in self.not_hedges.finditer(text)):
+                return True
+        return False
+
+    def _words(self, text: str) -> int:
+        return len(_WORD.findall(text))
+
+    # -- cues -------------------------------------------------------------------------------
+    def negated_before(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        """A negation cue earlier in the clause scopes over the mention ("not on Fiserv", "no kiosks")."""
+        clause_start, _ = self.clause_bounds(sentence, start, end)
+        text = self.doc.text
+        prefix = text[clause_start:start]
+        for match in reversed(self.neg_before.finditer(prefix)):
+            if any(n.start() <= match.start() < n.end() for n in self.not_neg.finditer(prefix)):
+                continue
+            between = prefix[match.end() :]
+            for other_start, other_end in others:
+                if clause_start + match.end() <= other_start < start:
+                    between = between.replace(text[other_start:other_end], " ")  # "no kiosks or vending"
+            if self._words(between) > 5:
+                continue
+            spans_clause = re.search(r"think|believe|doubt", match.group(), re.IGNORECASE)
+            stop = _SCOPE_STOP.search(between)
+            if stop and not spans_clause and stop.group().lower() not in {"is", "are", "was", "were", "to"}:
+                continue
+            return True
+        return False
+
+    def negated_after(self, sentence: Sentence, end: int) -> bool:
+        tail = self.doc.text[end : sentence.end]
+        match = re.match(r"[\s'’s]*[:?\-–—=]*\s*(?:\(?\s*)", tail)
+        rest = tail[match.end() if match else 0 :]
+        hit = self.neg_after.search(rest)
+        if hit is None or hit.start() != 0:
+            # "kiosks are out", "unattended isn't happening": allow a short copula before the cue
+            short = re.match(r"(?:is|are|will\s+be|would\s+be|was|were)\s+", rest, re.IGNORECASE)
+            if not short:
+                return False
+            hit = self.neg_after.search(rest, short.end())
+            if hit is None or hit.start() != short.end():
+                return False
+        return not any(n.start() == hit.start() for n in self.not_neg.finditer(rest))
+
+    def in_past(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        clause_start, _ = self.clause_bounds(sentence, start, end)
+        prefix = self.doc.text[clause_start:start]
+        for match in self.past.finditer(prefix):
+            between = prefix[match.end() :]
+            if self._words(between) > 5:
+                continue
+            if any(clause_start + match.end() <= s < start for s, _ in others):
+                continue  # "migrated from TSYS to Worldpay": the marker binds to TSYS only
+            if re.search(r"\b(?:to|onto|now|with|w/|by|for|into)(?!\w)", between, re.IGNORECASE):
+                continue
+            return True
+        return False
+
+    def hedged(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        clause_start, clause_end = self.clause_bounds(sentence, start, end)
+        if self.is_hedged_text(self.doc.text[clause_start:clause_end]):
+            return True
+        for a, b in self.clauses(sentence):
+            if (a, b) == (clause_start, clause_end):
+                continue
+            chunk = self.doc.text[a:b]
+            if self._words(chunk) <= 8 and self.is_hedged_text(chunk) and not any(a <= s < b for s, _ in others):
+                return True
+        after = self.doc.text[end : min(sentence.end, end + 3)]
+        if after.lstrip(" )").startswith("?") and sentence.role in (UNKNOWN, CUSTOMER):
+            return True
+        following = self._next_in_turn(sentence)
+        if following is not None:
+            chunk = following.text
+            if self._words(chunk) <= 8 and self.is_hedged_text(chunk):
+                return True
+        return False
+
+    def _next_in_turn(self, sentence: Sentence) -> Sentence | None:
+        index = sentence.index + 1
+        if index < len(self.doc.sentences):
+            nxt = self.doc.sentences[index]
+            if nxt.turn == sentence.turn and nxt.label is None:
+                return nxt
+        return None
+
+    def answer_to(self, question: Sentence) -> tuple[State, Sentence] | None:
+        """How the other side answered a question: yes / no / unsure, with the answer sentence."""
+        answer = self.doc.next_turn(question)
+        if answer is None or answer.role == question.role:
+            return None
+        head = answer.text[:40]
+        for phrases, state in ((self.unsure, State.UNCERTAIN), (self.no, State.NEGATED), (self.yes, State.CONFIRMED)):
+            match = phrases.search(head)
+            if match and match.start() <= 2:
+                return state, answer
+        return None
+
+    def correction_before(self, sentence: Sentence, position: int) -> int | None:
+        """Offset of a correction cue in the sentence before ``position`` (or at its start)."""
+        prefix = self.doc.text[sentence.start : position]
+        matches = self.corrections.finditer(prefix)
+        if matches:
+            return sentence.start + matches[-1].start()
+        return None
+
+    # -- the verdict --------------------------------------------------------------------------
+    def assess(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> Assessment:
+        """Read the cues around ``text[start:end]``; ``others`` are same-kind mentions nearby."""
+        clause = self.clause_bounds(sentence, start, end)
+        evidence = [(sentence.start, sentence.end)]
+        role = sentence.role
+        if sentence.is_question and role not in (CUSTOMER, UNKNOWN):
+            reply = self.answer_to(sentence)
+            if reply is None:
+                return Assessment(State.IGNORED)
+            state, answer = reply
+            return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
+        if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(sentence.text):
+            return Assessment(State.IGNORED)  # Omni or the rep talking about themselves
+        corrected = self.correction_before(sentence, start) is not None
+        if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end):
+            return Assessment(State.PAST if corrected else State.NEGATED, evidence, corrected)
+        if self.in_past(sentence, start, end, others):
+            return Assessment(State.PAST, evidence, corrected)
+        if self.hedged(sentence, start, end, others):
+            return Assessment(State.UNCERTAIN, evidence, corrected)
+        if sentence.is_question and role == CUSTOMER and not re.search(
+            r"\b(?:we|we're|our|us|i|i'm|my)\b", self.doc.text[clause[0] : sentence.end], re.IGNORECASE
+        ):
+            return Assessment(State.IGNORED)
+        return Assessment(State.CONFIRMED, evidence, corrected)
+
+    def value_is_unknown(self, text: str) -> bool:
+        cleaned = text.strip().strip(".!").lower()
+        return cleaned in self.unknown_values or (self.is_hedged_text(cleaned) and self._words(cleaned) <= 4)

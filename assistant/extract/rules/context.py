@@ -1,0 +1,109 @@
+"""Shared state of one rules extraction: the document, policy data, mentions and quoting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...policy import PolicyBundle
+from ...schema import Field, FieldStatus
+from ...text import Document, Sentence
+from .assess import Assessor
+from .matcher import Mention, PhraseSet, find_mentions
+
+__all__ = ["MAX_QUOTE", "Context", "build_field"]
+
+MAX_QUOTE = 240
+
+
+@dataclass
+class Context:
+    doc: Document
+    bundle: PolicyBundle
+    assessor: Assessor
+    _mentions: dict[str, list[Mention]] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, doc: Document, bundle: PolicyBundle) -> Context:
+        return cls(doc=doc, bundle=bundle, assessor=Assessor(doc, bundle.cues))
+
+    def mentions(self, kind: str) -> list[Mention]:
+        if kind not in self._mentions:
+            label_fields = frozenset(
+                label
+                for name, labels in self.bundle.field_labels.labels.items()
+                if name.startswith(kind.split("_")[0])
+                for label in labels
+            )
+            self._mentions[kind] = find_mentions(self.doc, self.bundle.lexicons[kind], label_fields=label_fields)
+        return self._mentions[kind]
+
+    def label_field(self, sentence: Sentence) -> str | None:
+        if sentence.label is None:
+            return None
+        return self.bundle.field_labels.field_for(sentence.label)
+
+    def label_value(self, sentence: Sentence) -> tuple[int, int] | None:
+        """Offsets of the value part of a "Label: value" note line."""
+        if sentence.label is None:
+            return None
+        colon = sentence.text.find(":")
+        if colon < 0:
+            return None
+        start = sentence.start + colon + 1
+        while start < sentence.end and self.doc.text[start] in " \t":
+            start += 1
+        return (start, sentence.end) if start < sentence.end else None
+
+    def quote(self, start: int, end: int) -> str:
+        return self.doc.quote(start, end)
+
+    def quote_sentence(self, sentence: Sentence, focus: tuple[int, int] | None = None) -> str:
+        """The sentence, or a word-aligned window of it around ``focus`` when it is long."""
+        if sentence.end - sentence.start <= MAX_QUOTE:
+            return self.doc.quote(sentence.start, sentence.end)
+        text = self.doc.text
+        if focus is None:
+            focus = (sentence.start, sentence.start)
+        half = MAX_QUOTE // 2
+        start = max(sentence.start, focus[0] - half)
+        end = min(sentence.end, max(focus[1], start) + half)
+        if start > sentence.start:
+            space = text.find(" ", start, focus[0])
+            start = space + 1 if space >= 0 else start
+        if end < sentence.end:
+            space = text.rfind(" ", focus[1], end)
+            end = space if space > 0 else end
+        return self.doc.quote(start, end)
+
+    def phrases(self, items: list[str]) -> PhraseSet:
+        return PhraseSet.of(items)
+
+    def sentence_of(self, offset: int) -> Sentence | None:
+        for sentence in self.doc.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+
+def _dedupe(quotes: list[str]) -> list[str]:
+    out: list[str] = []
+    for quote in quotes:
+        quote = quote.strip()
+        if quote and quote not in out and not any(quote in other for other in out):
+            out = [other for other in out if other not in quote]
+            out.append(quote)
+    return out[:6]
+
+
+def build_field(value: object, status: FieldStatus, evidence: list[str]) -> Field:
+    """A contract field; no evidence means missing, whatever else was passed."""
+    quotes = _dedupe(evidence)
+    if not quotes or status is FieldStatus.MISSING:
+        return Field()
+    if isinstance(value, list) and not value and status is FieldStatus.CONFIRMED:
+        return Field()
+    return Field(value=value, status=status, evidence=quotes)
+
+
+WORDS = re.compile(r"[\w'’]+")

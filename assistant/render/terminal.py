@@ -1,0 +1,66 @@
+"""The readable terminal view of a triage report (rich)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..schema import FieldStatus, TriageReport
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["render_report"]
+
+_STATUS_STYLE = {
+    FieldStatus.CONFIRMED: ("✔ confirmed", "green"),
+    FieldStatus.UNCERTAIN: ("? uncertain", "yellow"),
+    FieldStatus.MISSING: ("✘ missing", "red"),
+}
+
+
+def _value_text(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return str(value)
+
+
+def render_report(report: TriageReport, console: Console) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console.rule(f"[bold]{report.source}[/bold]  ·  backend: {report.backend}")
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("value", ratio=2)
+    table.add_column("evidence", ratio=3, style="dim")
+    for name, field in report.fields.items():
+        label, colour = _STATUS_STYLE[field.status]
+        evidence = "\n".join(f"“{quote}”" for quote in field.evidence[:2])
+        table.add_row(name, Text(label, style=colour), _value_text(field.value), evidence)
+    console.print(table)
+
+    if report.triggers:
+        for trigger in report.triggers:
+            body = Text(trigger.reason + "\n")
+            body.append("review: ", style="bold")
+            body.append(", ".join(trigger.route_to) + "\n", style="cyan")
+            for quote in trigger.evidence[:3]:
+                body.append(f"  “{quote}”\n", style="dim")
+            console.print(Panel(body, title=f"[bold red]⚑ {trigger.id}[/bold red]", border_style="red"))
+    else:
+        console.print(Panel("No escalation triggers.", border_style="green"))
+
+    gate = report.gate
+    if gate.ready:
+        console.print(Panel(f"Gate ({gate.stage}): [green]ready[/green]", border_style="green"))
+    else:
+        lines = [f"[red]missing:[/red] {', '.join(gate.missing) or '—'}"]
+        if gate.uncertain:
+            lines.append(f"[yellow]uncertain:[/yellow] {', '.join(gate.uncertain)}")
+        console.print(Panel("\n".join(lines), title=f"Gate ({gate.stage}): not ready", border_style="yellow"))
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -1,0 +1,279 @@
+"""The playbook index: Chroma (dense) + BM25 (lexical), fused by reciprocal rank.
+
+Everything lives under ``settings.home / "index"``::
+
+    chroma/          Chroma PersistentClient (collection "playbooks", cosine space)
+    chunks.json      the chunks (for BM25 and quoting) in index order
+    duties.npz       embeddings of the duty lexicon's example questions
+    manifest.json    content hash of the knowledge files + embedder id, written last
+
+``build_index`` rebuilds only when that hash changes (or ``force``).  Chroma and the
+text splitters are imported inside functions so other commands never pay for them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from ..config import Settings, get_settings
+from ..errors import RunError
+from .chunking import Chunk, chunk_documents, content_hash, knowledge_files, load_documents, words
+from .embeddings import get_embedder
+from .roles import load_playbook
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .roles import Playbook
+
+__all__ = ["Hit", "IndexStats", "Retriever", "build_index", "embedder_id", "get_retriever", "index_dir"]
+
+COLLECTION = "playbooks"
+RRF_K = 60
+STOPWORDS = frozenset(
+    words(
+        "a an the and or of to in on for with by at from as is are be been was were it its this that these those "
+        "who whom whose what which when where why how do does did can could should would may might must will shall "
+        "our we us you your i me my they them their he she his her after before about into than then there here "
+        "if so not no yes any all some one"
+    )
+)
+
+
+class IndexStats(BaseModel):
+    files: int
+    chunks: int
+    seconds: float
+    rebuilt: bool
+    embedder: str = ""
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    fused: float
+    dense: float  # cosine similarity with the query (0 when the dense search did not return it)
+    bm25: float
+    rank: int
+
+
+def index_dir(settings: Settings) -> Path:
+    return settings.state_dir / "index"
+
+
+def embedder_id(settings: Settings) -> str:
+    """Identity of the configured embedder, without loading it."""
+    name = settings.embeddings.strip().lower()
+    if name == "minilm":
+        return "minilm:all-MiniLM-L6-v2:numpy:max256"
+    return f"{name}:text-embedding-3-small" if name == "openai" else name
+
+
+def lexical(text: str) -> list[str]:
+    return [token for token in words(text) if token not in STOPWORDS]
+
+
+def _client(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    )
+
+
+def _progress() -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def build_index(settings: Settings | None = None, force: bool = False, *, progress: bool = True) -> IndexStats:
+    """Build the index for ``settings.knowledge_dir`` unless it is already up to date."""
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    folder = index_dir(settings)
+    files = knowledge_files(settings.knowledge_dir)
+    digest = content_hash(settings.knowledge_dir, embedder_id(settings))
+    manifest = _read_manifest(folder)
+    if not force and manifest.get("content_hash") == digest and (folder / "chroma").is_dir():
+        return IndexStats(
+            files=len(files), chunks=int(manifest.get("chunks", 0)), seconds=time.perf_counter() - started,
+            rebuilt=False, embedder=embedder_id(settings), content_hash=digest,
+        )
+    playbook = load_playbook(settings.knowledge_dir)  # validate roles/duties before spending time
+    chunks = chunk_documents(load_documents(settings.knowledge_dir))
+    if not chunks:
+        raise RunError("no Markdown playbooks to index", knowledge_dir=str(settings.knowledge_dir))
+    embedder = get_embedder(settings)
+    examples = [(duty.id, text) for duty in playbook.duties.values() for text in duty.examples]
+    batch = 16
+    with _progress() if progress else _NoProgress() as bar:
+        task = bar.add_task("Indexing playbooks", total=len(chunks) + len(examples))
+        chunk_vectors = []
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            chunk_vectors.append(embedder.encode([chunk.search_text for chunk in part]))
+            bar.update(task, advance=len(part))
+        example_vectors = []
+        for start in range(0, len(examples), batch * 2):
+            part_ex = examples[start : start + batch * 2]
+            example_vectors.append(embedder.encode([text for _, text in part_ex]))
+            bar.update(task, advance=len(part_ex))
+    vectors = np.concatenate(chunk_vectors)
+    _invalidate(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").unlink(missing_ok=True)
+    shutil.rmtree(folder / "chroma", ignore_errors=True)
+    client = _client(folder / "chroma")
+    collection = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    collection.add(
+        ids=[chunk.id for chunk in chunks],
+        embeddings=vectors,
+        documents=[chunk.text for chunk in chunks],
+        metadatas=[{"doc": chunk.doc, "section": chunk.section, "order": chunk.order} for chunk in chunks],
+    )
+    (folder / "chunks.json").write_text(
+        json.dumps([{**asdict(chunk), "headings": list(chunk.headings)} for chunk in chunks]), encoding="utf-8"
+    )
+    np.savez(
+        folder / "duties.npz",
+        duty_ids=np.array([duty_id for duty_id, _ in examples]),
+        vectors=np.concatenate(example_vectors) if example_vectors else np.zeros((0, vectors.shape[1]), np.float32),
+    )
+    (folder / "manifest.json").write_text(
+        json.dumps({"content_hash": digest, "embedder": embedder.id, "files": len(files), "chunks": len(chunks)}),
+        encoding="utf-8",
+    )
+    return IndexStats(
+        files=len(files), chunks=len(chunks), seconds=time.perf_counter() - started, rebuilt=True,
+        embedder=embedder.id, content_hash=digest,
+    )
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Retriever:
+    """A loaded index: dense search in Chroma, BM25 over the same chunks, RRF fusion."""
+
+    def __init__(self, settings: Settings, digest: str) -> None:
+        import bm25s
+
+        folder = index_dir(settings)
+        self.settings = settings
+        self.digest = digest
+        self.playbook: Playbook = load_playbook(settings.knowledge_dir)
+        raw = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        self.chunks = [Chunk(**{**item, "headings": tuple(item["headings"])}) for item in raw]
+        self.by_id = {chunk.id: chunk for chunk in self.chunks}
+        self.collection = _client(folder / "chroma").get_collection(COLLECTION)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([lexical(chunk.search_text) or ["_"] for chunk in self.chunks], show_progress=False)
+        with np.load(folder / "duties.npz") as data:
+            self.duty_ids = [str(item) for item in data["duty_ids"]]
+            self.duty_vectors = np.asarray(data["vectors"], dtype=np.float32)
+        self.embedder = get_embedder(settings)
+        self.doc_text = {source.doc: source.text for source in load_documents(settings.knowledge_dir)}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.embedder.embed_query(texts), dtype=np.float32)
+
+    def duty_similarity(self, vector: np.ndarray) -> dict[str, float]:
+        """Best cosine between ``vector`` and each duty's example questions."""
+        best: dict[str, float] = {}
+        if not len(self.duty_ids):
+            return best
+        scores = self.duty_vectors @ vector
+        for duty_id, score in zip(self.duty_ids, scores.tolist(), strict=True):
+            if score > best.get(duty_id, -1.0):
+                best[duty_id] = float(score)
+        return best
+
+    def search(self, vector: np.ndarray, text: str, k: int = 8) -> list[Hit]:
+        n = min(max(k * 2, 10), len(self.chunks))
+        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        dense_ids = list(result["ids"][0])
+        dense = {cid: 1.0 - float(dist) for cid, dist in zip(dense_ids, result["distances"][0], strict=True)}
+        tokens = lexical(text)
+        bm25_rank: list[str] = []
+        bm25_score: dict[str, float] = {}
+        if tokens:
+            docs, scores = self.bm25.retrieve([tokens], k=n, show_progress=False)
+            for position, score in zip(docs[0].tolist(), scores[0].tolist(), strict=True):
+                if score > 0:
+                    cid = self.chunks[int(position)].id
+                    bm25_rank.append(cid)
+                    bm25_score[cid] = float(score)
+        fused: dict[str, float] = {}
+        for ranking in (dense_ids, bm25_rank):
+            for rank, cid in enumerate(ranking):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        ordered = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
+        return [
+            Hit(self.by_id[cid], fused[cid], dense.get(cid, 0.0), bm25_score.get(cid, 0.0), rank)
+            for rank, cid in enumerate(ordered)
+        ]
+
+
+_CACHE: dict[str, Retriever] = {}
+_LOCK = threading.Lock()
+
+
+def _invalidate(folder: Path) -> None:
+    with _LOCK:
+        for key in [key for key in _CACHE if key.startswith(f"{folder}\0")]:
+            del _CACHE[key]
+
+
+def get_retriever(settings: Settings | None = None) -> Retriever:
+    """The loaded index for ``settings``, building it first when missing or stale."""
+    settings = settings or get_settings()
+    folder = index_dir(settings)
+    digest = content_hash(settings.knowledge_dir, embedder_id(settings))
+    key = f"{folder}\0{settings.knowledge_dir}\0{digest}"
+    with _LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    if _read_manifest(folder).get("content_hash") != digest:
+        build_index(settings, progress=False)
+    retriever = Retriever(settings, digest)
+    with _LOCK:
+        _CACHE[key] = retriever
+    return retriever

@@ -1,0 +1,265 @@
+"""The structured playbook: roles (``knowledge/roles.yaml``) and duties (``knowledge/duties.yaml``).
+
+``roles.yaml`` says, per role id, which duties it owns, approves, advises on and must
+never take; ``duties.yaml`` is the duty lexicon (cue phrases and example questions) plus
+the discount bands.  Both are validated here, so a typo (an unknown role id, a duty that
+no role owns) fails at load with the file named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import PolicyError
+from ..schema import ROLE_IDS
+from .chunking import words
+
+__all__ = [
+    "DiscountBand",
+    "DutiesFile",
+    "Duty",
+    "Playbook",
+    "RoleSpec",
+    "RolesFile",
+    "load_playbook",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RoleSpec(_Strict):
+    name: str = Field(min_length=2)
+    article: bool = True  # "the internal SDR" vs "Omni Leadership", "engineering"
+    aliases: list[str] = Field(default_factory=list)
+    owns: list[str] = Field(default_factory=list)
+    approves: list[str] = Field(default_factory=list)
+    advises: list[str] = Field(default_factory=list)
+    must_not: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _no_contradiction(self) -> RoleSpec:
+        clash = sorted(set(self.must_not) & set(self.owns + self.approves + self.advises))
+        if clash:
+            raise ValueError(f"role {self.name!r} both takes and must not take {clash}")
+        return self
+
+
+class RolesFile(_Strict):
+    roles: dict[str, RoleSpec]
+
+    @field_validator("roles")
+    @classmethod
+    def _contract_roles(cls, value: dict[str, RoleSpec]) -> dict[str, RoleSpec]:
+        unknown = sorted(set(value) - set(ROLE_IDS))
+        if unknown:
+            raise ValueError(f"unknown role ids {unknown}; the contract's role ids are {list(ROLE_IDS)}")
+        return value
+
+
+class DutySpec(_Strict):
+    label: str = Field(min_length=3)
+    cues: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(default_factory=list)
+    lead: str | None = None
+
+
+class DiscountBand(_Strict):
+    up_to: float | None = None  # inclusive upper bound in percent; None = no upper bound
+    duty: str
+    also: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class DiscountSpec(_Strict):
+    guardrail_pct: float = Field(ge=0, le=100)
+    bands: list[DiscountBand] = Field(min_length=1)
+    duties: dict[str, DutySpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DiscountSpec:
+        bounds = [band.up_to for band in self.bands]
+        if None in bounds[:-1] or bounds[:-1] != sorted(b for b in bounds[:-1] if b is not None):
+            raise ValueError("discount bands must be in increasing order, only the last one open-ended")
+        return self
+
+
+class DutiesFile(_Strict):
+    duties: dict[str, DutySpec]
+    discount: DiscountSpec | None = None
+
+
+@dataclass(frozen=True)
+class Duty:
+    id: str
+    label: str
+    owners: tuple[str, ...]  # most responsible first
+    advisers: tuple[str, ...]
+    must_not: tuple[str, ...]
+    cues: tuple[tuple[str, ...], ...]  # stemmed cue phrases ("*" = gap)
+    examples: tuple[str, ...]
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PolicyError(f"missing playbook data file {path}; restore it from the repository") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise PolicyError(f"cannot read {path}: {exc}") from exc
+
+
+def _cue(phrase: str) -> tuple[str, ...]:
+    return tuple("*" if part == "*" else " ".join(words(part)) for part in phrase.split() if words(part) or part == "*")
+
+
+class Playbook:
+    """Roles + duties, cross-checked; answers "who owns / must not own duty X"."""
+
+    def __init__(self, roles: RolesFile, duties: DutiesFile, source: str = "knowledge") -> None:
+        self.roles = roles.roles
+        self.discount = duties.discount
+        specs = dict(duties.duties)
+        if duties.discount:
+            specs.update(duties.discount.duties)
+        referenced = {d for role in self.roles.values() for d in role.owns + role.approves + role.advises + role.must_not}
+        unknown = sorted(referenced - set(specs))
+        if unknown:
+            raise PolicyError(f"{source}/roles.yaml names duties {unknown} that duties.yaml does not define")
+        for band in duties.discount.bands if duties.discount else []:
+            if band.duty not in specs:
+                raise PolicyError(f"{source}/duties.yaml: discount band duty {band.duty!r} is not defined")
+            bad = [role for role in band.also if role not in ROLE_IDS]
+            if bad:
+                raise PolicyError(f"{source}/duties.yaml: unknown role ids {bad} in a discount band")
+        self.duties: dict[str, Duty] = {}
+        for duty_id, spec in specs.items():
+            approvers = [rid for rid, role in self.roles.items() if duty_id in role.approves]
+            owners = approvers + [rid for rid, role in self.roles.items() if duty_id in role.owns and rid not in approvers]
+            if spec.lead:
+                if spec.lead not in owners:
+                    raise PolicyError(f"{source}/duties.yaml: lead {spec.lead!r} of {duty_id!r} does not own it")
+                owners = [spec.lead, *(rid for rid in owners if rid != spec.lead)]
+            if not owners:
+                raise PolicyError(f"{source}: no role owns or approves duty {duty_id!r}; add it to roles.yaml")
+            self.duties[duty_id] = Duty(
+                id=duty_id,
+                label=spec.label,
+                owners=tuple(owners),
+                advisers=tuple(rid for rid, role in self.roles.items() if duty_id in role.advises),
+                must_not=tuple(rid for rid, role in self.roles.items() if duty_id in role.must_not),
+                cues=tuple(_cue(phrase) for phrase in spec.cues if _cue(phrase)),
+                examples=tuple(spec.examples),
+            )
+        self._aliases = sorted(
+            ((tuple(words(alias)), rid) for rid, role in self.roles.items() for alias in [role.name, *role.aliases]),
+            key=lambda item: -len(item[0]),
+        )
+
+    def name(self, role_id: str) -> str:
+        role = self.roles.get(role_id)
+        return role.name if role else role_id.replace("_", " ")
+
+    def relation(self, role_id: str, duty_id: str) -> str | None:
+        """"approves", "owns", "advises", "must_not" or None."""
+        role = self.roles.get(role_id)
+        if role is None:
+            return None
+        for relation in ("approves", "owns", "advises", "must_not"):
+            if duty_id in getattr(role, relation):
+                return relation
+        return None
+
+    def role_positions(self, tokens: list[str]) -> list[tuple[int, str]]:
+        """(token index, role id) of every role named in stemmed ``tokens`` (longest alias wins)."""
+        taken = [False] * len(tokens)
+        found: list[tuple[int, str]] = []
+        for alias, role_id in self._aliases:
+            size = len(alias)
+            for start in range(len(tokens) - size + 1):
+                if tokens[start : start + size] == list(alias) and not any(taken[start : start + size]):
+                    taken[start : start + size] = [True] * size
+                    found.append((start, role_id))
+        return sorted(found)
+
+    def role_mentions(self, text: str) -> list[str]:
+        """Role ids named in ``text``, in order of first mention."""
+        ordered: list[str] = []
+        for _, role_id in self.role_positions(words(text)):
+            if role_id not in ordered:
+                ordered.append(role_id)
+        return ordered
+
+    def display(self, role_id: str) -> str:
+        """The role's name as it reads mid-sentence ("the internal SDR", "Omni Leadership")."""
+        role = self.roles.get(role_id)
+        if role is None:
+            return role_id.replace("_", " ")
+        return f"the {role.name}" if role.article else role.name
+
+    def cue_hits(self, text: str) -> dict[str, int]:
+        """Per duty, how many of its cue phrases occur in ``text``."""
+        tokens = words(text)
+        hits: dict[str, int] = {}
+        for duty in self.duties.values():
+            count = sum(1 for cue in duty.cues if _matches(cue, tokens))
+            if count:
+                hits[duty.id] = count
+        return hits
+
+
+def _matches(cue: tuple[str, ...], tokens: list[str]) -> bool:
+    parts = [part.split() if part != "*" else ["*"] for part in cue]
+    flat = [token for part in parts for token in part]
+    return _match_from(flat, tokens)
+
+
+def _match_from(pattern: list[str], tokens: list[str]) -> bool:
+    if not pattern:
+        return True
+    head = pattern[0]
+    if head == "*":
+        return any(_match_from(pattern[1:], tokens[skip:]) for skip in range(0, min(3, len(tokens)) + 1))
+    for start, token in enumerate(tokens):
+        if token == head and _match_prefix(pattern[1:], tokens[start + 1 :]):
+            return True
+    return False
+
+
+def _match_prefix(pattern: list[str], tokens: list[str]) -> bool:
+    if not pattern:
+        return True
+    head = pattern[0]
+    if head == "*":
+        return any(_match_prefix(pattern[1:], tokens[skip:]) for skip in range(0, min(3, len(tokens)) + 1))
+    return bool(tokens) and tokens[0] == head and _match_prefix(pattern[1:], tokens[1:])
+
+
+@lru_cache(maxsize=4)
+def _load_cached(knowledge_dir: str, stamp: tuple[float, float]) -> Playbook:
+    base = Path(knowledge_dir)
+    try:
+        roles = RolesFile.model_validate(_read(base / "roles.yaml"))
+    except ValidationError as exc:
+        raise PolicyError(f"invalid {base / 'roles.yaml'}: {exc}") from exc
+    try:
+        duties = DutiesFile.model_validate(_read(base / "duties.yaml"))
+    except ValidationError as exc:
+        raise PolicyError(f"invalid {base / 'duties.yaml'}: {exc}") from exc
+    return Playbook(roles, duties, source=str(base))
+
+
+def load_playbook(knowledge_dir: Path) -> Playbook:
+    """Load and cross-check ``roles.yaml`` and ``duties.yaml`` (cached until either file changes)."""
+    stamp = tuple(
+        (knowledge_dir / name).stat().st_mtime if (knowledge_dir / name).exists() else 0.0
+        for name in ("roles.yaml", "duties.yaml")
+    )
+    return _load_cached(str(knowledge_dir.resolve()), (stamp[0], stamp[1]))

@@ -1,0 +1,24 @@
+"""Text handling: reading inputs, masking card data, sentences with speakers and roles."""
+
+from .document import Document, Sentence
+from .inputs import MAX_INPUT_BYTES, SourceText, decode_text, normalize_newlines, read_source
+from .masking import luhn_valid, mask_sensitive, mask_with_spans
+from .speakers import CUSTOMER, OMNI, REP, UNKNOWN, SpeakerInfo
+
+__all__ = [
+    "CUSTOMER",
+    "MAX_INPUT_BYTES",
+    "OMNI",
+    "REP",
+    "UNKNOWN",
+    "Document",
+    "Sentence",
+    "SourceText",
+    "SpeakerInfo",
+    "decode_text",
+    "luhn_valid",
+    "mask_sensitive",
+    "mask_with_spans",
+    "normalize_newlines",
+    "read_source",
+]

@@ -1,0 +1,81 @@
+"""The triage pipeline: text -> masked document -> backend fields -> checks -> gate -> report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .checks import compute_gate, run_checks
+from .extract.base import Backend, get_backend
+from .policy import load_bundle
+from .schema import TriageReport, Trigger
+from .text import Document, decode_text, normalize_newlines, read_source
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+__all__ = ["triage_document", "triage_path", "triage_text"]
+
+
+def _merge_triggers(checked: list[Trigger], proposed: list[Trigger], doc: Document) -> list[Trigger]:
+    """Checks are final; a backend may add a trigger only with evidence found verbatim in the text."""
+    ids = {trigger.id for trigger in checked}
+    merged = list(checked)
+    for trigger in proposed:
+        evidence = [quote for quote in trigger.evidence if quote and quote in doc.text]
+        if trigger.id not in ids and evidence:
+            merged.append(trigger.model_copy(update={"evidence": evidence}))
+            ids.add(trigger.id)
+    return merged
+
+
+def triage_document(
+    doc: Document, *, source: str, backend: Backend, settings: Settings | None = None
+) -> TriageReport:
+    started = time.perf_counter()
+    bundle = load_bundle(settings)
+    extraction = backend.extract(doc)
+    triggers = _merge_triggers(run_checks(extraction.fields, doc, bundle), extraction.extra_triggers, doc)
+    order = {trigger_id: index for index, trigger_id in enumerate(bundle.policy.triggers)}
+    triggers.sort(key=lambda trigger: order.get(trigger.id, 99))
+    report = TriageReport(
+        source=source,
+        backend=extraction.backend,
+        fields=extraction.fields,
+        triggers=triggers,
+        gate=compute_gate(extraction.fields, bundle.policy),
+        warnings=list(extraction.warnings),
+        usage=extraction.usage,
+    )
+    if doc.masked_spans:
+        report.warnings.append("card data found in the input was masked")
+    report.latency_ms = round((time.perf_counter() - started) * 1000, 2)
+    return report
+
+
+def _resolve(backend: str | Backend | None, settings: Settings | None) -> tuple[Backend, Settings]:
+    from .config import get_settings
+
+    settings = settings or get_settings()
+    if isinstance(backend, Backend):
+        return backend, settings
+    return get_backend(backend or settings.backend, settings), settings
+
+
+def triage_text(
+    text: str, *, source: str = "stdin", backend: str | Backend | None = None, settings: Settings | None = None
+) -> TriageReport:
+    """Triage pasted notes or a transcript. Raises ``InputError`` for empty or unusable text."""
+    clean = decode_text(normalize_newlines(text).encode("utf-8"), source) if text is not None else ""
+    chosen, settings = _resolve(backend, settings)
+    return triage_document(Document.from_text(clean), source=source, backend=chosen, settings=settings)
+
+
+def triage_path(
+    path: str | Path, *, backend: str | Backend | None = None, settings: Settings | None = None
+) -> TriageReport:
+    """Triage a file (or ``-`` for stdin)."""
+    source = read_source(path)
+    chosen, settings = _resolve(backend, settings)
+    return triage_document(Document.from_text(source.text), source=source.source, backend=chosen, settings=settings)
