@@ -33,17 +33,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
-from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import PromptError
 
 if TYPE_CHECKING:
     from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
     from .config import Settings
 
@@ -62,7 +60,12 @@ _HEADER = re.compile(r"\A\s*\{#-?(?P<body>.*?)-?#\}", re.DOTALL)
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
 
 
-def _environment() -> SandboxedEnvironment:
+@lru_cache(maxsize=1)
+def _env() -> SandboxedEnvironment:
+    """The one sandboxed, strict Jinja environment (jinja2 is imported on first use: fast CLI start)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     return SandboxedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
@@ -70,9 +73,6 @@ def _environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-_ENV = _environment()
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ class PromptTemplate:
                 "declare them in the file's header or stop passing them",
                 path=str(self.path) if self.path else None,
             )
+        from jinja2 import TemplateError
+
         template = self._template if self._template is not None else _compile(self.name, self.source)
         try:
             return template.render(**values)
@@ -113,8 +115,10 @@ class PromptTemplate:
 
 
 def _compile(name: str, source: str) -> Template:
+    from jinja2 import TemplateSyntaxError
+
     try:
-        return _ENV.from_string(source)
+        return _env().from_string(source)
     except TemplateSyntaxError as exc:
         raise PromptError(
             f"prompt {name!r} has a template syntax error on line {exc.lineno}: {exc.message}"
@@ -130,6 +134,9 @@ def parse_prompt(source: str, *, name: str = "<string>", path: Path | None = Non
             "'{#- variables: {name: description} -#}' comment header",
             path=str(path) if path else None,
         )
+    import yaml
+    from jinja2 import meta
+
     try:
         header = yaml.safe_load(match.group("body")) or {}
     except yaml.YAMLError as exc:
@@ -152,7 +159,7 @@ def parse_prompt(source: str, *, name: str = "<string>", path: Path | None = Non
     if bad:
         raise PromptError(f"prompt {name!r} declares invalid variable names {bad}; use Python identifiers")
     template = _compile(name, source)
-    used = meta.find_undeclared_variables(_ENV.parse(source)) - set(_ENV.globals)
+    used = meta.find_undeclared_variables(_env().parse(source)) - set(_env().globals)
     undeclared = sorted(used - set(descriptions))
     if undeclared:
         raise PromptError(

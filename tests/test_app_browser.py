@@ -65,9 +65,11 @@ def test_paste_triage_and_see_triggers(app_url: str, tmp_path: Path) -> None:
             outside: list[str] = []
             page.on(
                 "request",
-                lambda request: outside.append(request.url)
-                if not request.url.startswith((app_url, "data:", "blob:"))
-                else None,
+                lambda request: (
+                    outside.append(request.url)
+                    if not request.url.startswith((app_url, "data:", "blob:"))
+                    else None
+                ),
             )
             page.goto(app_url, wait_until="networkidle")
             opportunity = page.locator("#opportunity input")

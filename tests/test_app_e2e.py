@@ -55,7 +55,7 @@ def _trigger_ids(report: dict[str, Any]) -> list[str]:
 
 
 def test_triage_then_history_and_store(client: Any, app_url: tuple[str, Any]) -> None:
-    status, triggers, gate, fields, history, report, dropdown, upload = client.predict(
+    status, triggers, gate, fields, _history, report, dropdown, _upload = client.predict(
         "Kestrel Parking", "discovery", TRANSCRIPT, None, api_name="/triage"
     )
     assert "saved and triaged" in status
@@ -71,9 +71,9 @@ def test_triage_then_history_and_store(client: Any, app_url: tuple[str, Any]) ->
     follow_up = "Dana Ruiz (Kestrel, VP Operations): Finance confirmed it, we're on Worldpay.\n"
     *_, merged, _, _ = client.predict("Kestrel Parking", "validation", follow_up, None, api_name="/triage")
     processor = merged["fields"]["processor"]
-    if processor["status"] == "confirmed":  # the rules backend confirmed the plain statement
-        assert "processor_unknown" not in _trigger_ids(merged)
-        assert processor["provenance"][-1]["note_id"] == merged["notes"][-1]["note_id"]
+    assert processor["status"] == "confirmed" and processor["value"] == ["Worldpay"]
+    assert "processor_unknown" not in _trigger_ids(merged)  # a later confirmed fact removed the cause
+    assert processor["provenance"][-1]["note_id"] == merged["notes"][-1]["note_id"]
     assert "high_risk_use_case" in _trigger_ids(merged)  # sticky across notes until a later fact removes it
 
     status, *_rest, hist, _, _ = client.predict("Kestrel Parking", api_name="/load_opportunity")
@@ -98,7 +98,11 @@ def test_exports_and_email(client: Any) -> None:
     outputs = client.predict("Acme Transit", api_name="/draft_email")
     email_status, subject, to, body = outputs[:4]
     assert "Draft ready" in email_status and subject and body.strip()
-    eml_path = Path(client.predict("Acme Transit", "Edited: " + subject, to, body + "\nP.S. edited", api_name="/build_eml"))
+    eml_path = Path(
+        client.predict(
+            "Acme Transit", "Edited: " + subject, to, body + "\nP.S. edited", api_name="/build_eml"
+        )
+    )
     message = message_from_bytes(eml_path.read_bytes())
     assert message["Subject"].startswith("Edited: ")
     assert "P.S. edited" in message.get_payload(decode=True).decode()
@@ -129,3 +133,24 @@ def test_ask_shows_owners_and_sources(client: Any) -> None:
     answer = history[-1]["content"]
     answer_text = answer if isinstance(answer, str) else str(answer)
     assert "Owners:" in answer_text and "Sources" in answer_text
+
+
+def test_credentials_turn_on_gradio_auth(tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    from assistant.app import launch_app
+    from assistant.config import get_settings
+
+    settings = get_settings(
+        home=tmp_path, database_url=f"sqlite:///{tmp_path / 'a.db'}", app_user="sdr", app_password="pw-123"
+    )
+    port = _free_port()
+    demo = launch_app(settings, "127.0.0.1", port, block=False, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a plain error without a login
+            Client(url, verbose=False)
+        authed = Client(url, auth=("sdr", "pw-123"), verbose=False)
+        assert "No opportunities yet" in authed.predict(api_name="/opportunities")
+    finally:
+        demo.close()

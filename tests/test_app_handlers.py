@@ -32,12 +32,25 @@ def fake_triage(text: str, source: str) -> TriageReport:
     triggers = []
     if fields.processor.status is not FieldStatus.CONFIRMED:
         triggers.append(
-            Trigger(id="processor_unknown", route_to=["certification_sme", "technical_pm"], reason="processor?", evidence=fields.processor.evidence)
+            Trigger(
+                id="processor_unknown",
+                route_to=["certification_sme", "technical_pm"],
+                reason="processor?",
+                evidence=fields.processor.evidence,
+            )
         )
     if "promise" in text:
         quote = next(line for line in text.splitlines() if "promise" in line)
-        triggers.append(Trigger(id="unapproved_commitment", route_to=["leadership"], reason="a promise", evidence=[quote]))
-    return TriageReport(source=source, backend="fake", fields=fields, triggers=triggers, gate=Gate(ready=False, missing=["company"]))
+        triggers.append(
+            Trigger(id="unapproved_commitment", route_to=["leadership"], reason="a promise", evidence=[quote])
+        )
+    return TriageReport(
+        source=source,
+        backend="fake",
+        fields=fields,
+        triggers=triggers,
+        gate=Gate(ready=False, missing=["company"]),
+    )
 
 
 @pytest.fixture
@@ -49,7 +62,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def test_triage_saves_merges_and_renders(settings: Settings) -> None:
-    first = handlers.triage_note("Acme", "company=Acme\nprocessor=TSYS?\nrep: promise June go-live", None, "intro", settings=settings)
+    first = handlers.triage_note(
+        "Acme", "company=Acme\nprocessor=TSYS?\nrep: promise June go-live", None, "intro", settings=settings
+    )
     assert "saved and triaged" in first.message
     assert 'data-trigger="processor_unknown"' in first.triggers and "Certification SME" in first.triggers
     assert 'data-trigger="unapproved_commitment"' in first.triggers and "Omni Leadership" in first.triggers
@@ -57,7 +72,9 @@ def test_triage_saves_merges_and_renders(settings: Settings) -> None:
     assert first.choices == ["Acme"]
     second = handlers.triage_note("Acme", "processor=Worldpay", None, "discovery", settings=settings)
     assert second.data is not None
-    assert [t["id"] for t in second.data["triggers"]] == ["unapproved_commitment"]
+    ids = [t["id"] for t in second.data["triggers"]]
+    assert "processor_unknown" not in ids and "unapproved_commitment" in ids
+    assert ids.index("tooling_unclear") < ids.index("unapproved_commitment")  # contract order
     provenance = second.data["fields"]["processor"]["provenance"]
     assert len(provenance) == 1 and provenance[0]["note_id"] == 2
     assert second.history.count("<tr data-note=") == 2
@@ -80,7 +97,9 @@ def test_failed_triage_keeps_the_note_and_retry_recovers(settings: Settings) -> 
     ("name", "text", "message"),
     [("", "company=Acme", "opportunity"), ("Acme", "   ", "nothing to triage")],
 )
-def test_bad_input_is_refused_and_saves_nothing(settings: Settings, name: str, text: str, message: str) -> None:
+def test_bad_input_is_refused_and_saves_nothing(
+    settings: Settings, name: str, text: str, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         handlers.triage_note(name, text, None, "other", settings=settings)
     assert handlers.opportunity_choices(settings) == []
@@ -96,7 +115,9 @@ def test_upload_types_and_size(tmp_path: Path, settings: Settings) -> None:
     with pytest.raises(InputError, match="over the 1,000,000-byte upload limit"):
         handlers.read_upload(big)
     vtt = tmp_path / "call.vtt"
-    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana>We're on Elavon.</v>\n", encoding="utf-8")
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana>We're on Elavon.</v>\n", encoding="utf-8"
+    )
     text, name = handlers.read_upload(vtt)
     assert name == "call.vtt" and "<v Dana>We're on Elavon.</v>" in text
     view = handlers.triage_note("Acme", "", str(vtt), "discovery", settings=settings)
@@ -106,7 +127,7 @@ def test_upload_types_and_size(tmp_path: Path, settings: Settings) -> None:
 def test_eml_plain_kept_verbatim_and_encoded_decoded(tmp_path: Path) -> None:
     plain = "From: Dana <dana@acme.example>\nSubject: notes\n\nWe're on Elavon.\n"
     assert handlers.eml_text(plain) == plain
-    payload = base64.b64encode("Processor: Elavon, 200 lanes".encode()).decode()
+    payload = base64.b64encode(b"Processor: Elavon, 200 lanes").decode()
     encoded = (
         "From: Dana <dana@acme.example>\nSubject: recap\nMIME-Version: 1.0\n"
         "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + payload + "\n"
@@ -118,7 +139,9 @@ def test_eml_plain_kept_verbatim_and_encoded_decoded(tmp_path: Path) -> None:
 
 
 def test_exports_json_and_csv(settings: Settings) -> None:
-    handlers.triage_note("Acme / Kiosks", "company==cmd|calc\nprocessor=TSYS?", None, "intro", settings=settings)
+    handlers.triage_note(
+        "Acme / Kiosks", "company==cmd|calc\nprocessor=TSYS?", None, "intro", settings=settings
+    )
     json_path = handlers.export_report("Acme / Kiosks", "json", settings=settings)
     assert json_path.parent == settings.home / "exports" and json_path.suffix == ".json"
     data = json.loads(json_path.read_text())
@@ -168,7 +191,13 @@ def test_ask_shows_owners_and_cited_passages(settings: Settings, monkeypatch: py
         "question": "who approves a 30% discount?",
         "owners": ["leadership"],
         "answer": "Omni Leadership approves discounting outside guardrails.",
-        "sources": [{"doc": "knowledge/ops.md", "section": "Escalation", "quote": "discounting outside established guardrails"}],
+        "sources": [
+            {
+                "doc": "knowledge/ops.md",
+                "section": "Escalation",
+                "quote": "discounting outside established guardrails",
+            }
+        ],
         "backend": "rules",
     }
     calls: list[tuple[str, str]] = []
@@ -182,7 +211,10 @@ def test_ask_shows_owners_and_cited_passages(settings: Settings, monkeypatch: py
     assert calls == [("who approves a 30% discount?", "rules")]
     assert view.history[0] == {"role": "user", "content": "who approves a 30% discount?"}
     answer = view.history[1]["content"]
-    assert "Omni Leadership (`leadership`)" in answer and "> discounting outside established guardrails" in answer
+    assert (
+        "Omni Leadership (`leadership`)" in answer
+        and "> discounting outside established guardrails" in answer
+    )
     assert "`knowledge/ops.md` § Escalation" in answer
     with pytest.raises(InputError):
         handlers.ask_question(" ", [], settings=settings)
@@ -190,11 +222,17 @@ def test_ask_shows_owners_and_cited_passages(settings: Settings, monkeypatch: py
 
 def test_views_escape_note_text() -> None:
     data = {
-        "fields": {"company": {"value": "<b>x</b>", "status": "confirmed", "evidence": ["<script>alert(1)</script>"]}},
-        "triggers": [{"id": "processor_unknown", "route_to": ["technical_pm"], "reason": "<i>r</i>", "evidence": []}],
+        "fields": {
+            "company": {"value": "<b>x</b>", "status": "confirmed", "evidence": ["<script>alert(1)</script>"]}
+        },
+        "triggers": [
+            {"id": "processor_unknown", "route_to": ["technical_pm"], "reason": "<i>r</i>", "evidence": []}
+        ],
         "gate": {"ready": False, "missing": ["processor"]},
     }
-    html = views.fields_html(data) + views.triggers_html(data) + views.gate_html(data, ["company", "processor"])
+    html = (
+        views.fields_html(data) + views.triggers_html(data) + views.gate_html(data, ["company", "processor"])
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html and "<i>r</i>" not in html
     assert "NOT READY: 1 missing" in html
 
@@ -208,7 +246,7 @@ def test_launch_plan_security(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     with pytest.raises(ConfigError, match="ASSISTANT_APP_USER and ASSISTANT_APP_PASSWORD"):
         plan_launch(get_settings(), "0.0.0.0", None)
     monkeypatch.setenv("ASSISTANT_HOST", "10.1.2.3")
-    with pytest.raises(ConfigError, match="binding to 10.1.2.3"):
+    with pytest.raises(ConfigError, match=r"binding to 10\.1\.2\.3"):
         plan_launch(get_settings())
     monkeypatch.setenv("ASSISTANT_APP_USER", "sdr")
     with pytest.raises(ConfigError, match="set both"):

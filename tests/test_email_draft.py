@@ -263,8 +263,8 @@ def test_offline_draft_is_deterministic() -> None:
 def test_echoed_values_that_break_the_guard_are_left_out_and_reported() -> None:
     report = make_report(
         {
-            "decision_process": _field("CFO approves anything over $50K"),
-            "economic_buyer": _field("card on file 4111 1111 1111 1111"),
+            "economic_buyer": _field("CFO, anything over $50K"),
+            "kif": _field(["card on file 4111 1111 1111 1111"]),
             "gateway": _field(["Authorize.net"]),
         }
     )
@@ -274,6 +274,16 @@ def test_echoed_values_that_break_the_guard_are_left_out_and_reported() -> None:
     omitted = [fix for fix in draft.guard.fixes if fix.action == "omit"]
     assert {fix.rule for fix in omitted} == {"price", "card_number"}
     assert all("1111 1111 1111" not in fix.sentence for fix in omitted)
+
+
+def test_free_text_sentences_are_not_echoed() -> None:
+    note = "Rahul asked if Omni can own the kernel piece, told him I'd flag it, didnt say yes"
+    draft = draft_email(make_report({"decision_process": _field(note), "economic_buyer": _field(note)}))
+    assert "Rahul" not in draft.body
+    assert "- You walked us through how the decision will be made and who's involved." in draft.body
+    assert "Final sign-off" not in draft.body
+    short = draft_email(make_report({"economic_buyer": _field("Annette Roy (CFO)")}))
+    assert "- Final sign-off: Annette Roy (CFO)." in short.body
 
 
 def test_company_with_a_date_is_left_out_of_the_subject() -> None:

@@ -195,6 +195,21 @@ def test_nonstandard_tooling_survives_the_merge(rules: MergeRules) -> None:
     assert "tooling_unclear" in merged.report.trigger_ids()
 
 
+def test_tooling_doubt_in_words_cleared_only_by_a_later_confirmation(rules: MergeRules) -> None:
+    words = report(fields(), [trig("tooling_unclear", ["we don't have any test cards yet"])])
+    fime = report(fields(tooling=(["FIME"], C, ["we bought FIME"])))
+    merged = merge_reports([(ref(1), words), (ref(2), fime)], rules)
+    assert "tooling_unclear" not in merged.report.trigger_ids()
+    assert [r.note_id for r in merged.dropped_triggers["tooling_unclear"]] == [1]
+    # the confirmation came first: the later doubt stands
+    merged = merge_reports([(ref(1), fime), (ref(2), words)], rules)
+    assert "tooling_unclear" in merged.report.trigger_ids()
+    # a non-standard kit in words is not resolved by also having a standard tool
+    custom = report(fields(), [trig("tooling_unclear", ["they will build their own test harness"])])
+    merged = merge_reports([(ref(1), custom), (ref(2), fime)], rules)
+    assert "tooling_unclear" in merged.report.trigger_ids()
+
+
 def test_only_the_merge_raises_it_cites_the_field_notes(rules: MergeRules) -> None:
     # note 2 has a newer scalar hedge but (an older backend) raised nothing: the merge still flags it
     one = report(fields(discount_requested_pct=(10, C, ["10% off"])))

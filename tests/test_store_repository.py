@@ -41,7 +41,9 @@ def _report(text: str, source: str) -> TriageReport:
                 id="unapproved_commitment", route_to=["leadership"], reason="a promise", evidence=["promise"]
             )
         )
-    return TriageReport(source=source, backend="fake", fields=fields, triggers=triggers, gate=RULES.gate(fields))
+    return TriageReport(
+        source=source, backend="fake", fields=fields, triggers=triggers, gate=RULES.gate(fields)
+    )
 
 
 @pytest.fixture
@@ -106,7 +108,9 @@ def test_merge_order_provenance_and_history(store: Store) -> None:
     assert [h.gate_uncertain for h in history] == [["processor"], [], []]
     assert [h.gate_missing_count for h in history] == [required - 2, required - 2, required - 1]
     assert history[0].triggers == ["processor_unknown", "unapproved_commitment"]
-    assert "device_count" in history[0].merged_gate_missing and "processor" not in history[0].merged_gate_missing
+    assert (
+        "device_count" in history[0].merged_gate_missing and "processor" not in history[0].merged_gate_missing
+    )
     assert "processor_unknown" in history[0].merged_triggers
     assert "processor_unknown" not in history[1].merged_triggers
     assert "unapproved_commitment" in history[1].merged_triggers

@@ -6,6 +6,7 @@ this module after :func:`assistant.app.server.prepare_environment` (no analytics
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -51,14 +52,13 @@ def _triage_outputs(view: handlers.TriageView) -> tuple[Any, ...]:
 def _user_errors(fn: Callable[..., Any], count: int) -> Callable[..., Any]:
     """Show a ``UserError`` in the status box and leave the other outputs unchanged."""
 
+    @functools.wraps(fn)  # keeps the signature: gradio finds the gr.Progress parameter through it
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
             return (views.message_html(str(exc), "error"), *([gr.skip()] * (count - 1)))
 
-    wrapper.__name__ = getattr(fn, "__name__", "handler")
-    wrapper.__doc__ = fn.__doc__
     return wrapper
 
 

@@ -60,11 +60,13 @@ def check_tooling(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
     nonstandard = list((field.model_extra or {}).get("nonstandard", []))
     text_quotes = []
     for sentence in ctx.doc.sentences:
-        if re.search(cues.nonstandard_regex, sentence.text, re.IGNORECASE):
-            if not ctx.assessor.negated_before(sentence, sentence.start, sentence.start, []):
+        match = re.search(cues.nonstandard_regex, sentence.text, re.IGNORECASE)
+        if match:
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if not ctx.assessor.negated_before(sentence, start, end, []) and not sentence.is_question:
                 text_quotes.append(ctx.quote_sentence(sentence))
                 nonstandard.append("non-standard kit")
-        elif re.search(cues.unclear_regex, sentence.text, re.IGNORECASE):
+        elif re.search(cues.unclear_regex, sentence.text, re.IGNORECASE) and not sentence.is_question:
             text_quotes.append(ctx.quote_sentence(sentence))
     if not _unknown(field) and not nonstandard and not text_quotes:
         return None

@@ -48,6 +48,9 @@ PHRASES_FILE = "email/phrases.yaml"
 # Triggers that mean a field is an open point even when the gate did not list it.
 _TRIGGER_FIELDS = {"processor_unknown": "processor", "tooling_unclear": "tooling"}
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir"}
+# free-text recap topics echoed only when they read like a name/title
+_SHORT_TEXT_TOPICS = frozenset({"economic_buyer"})
+_SHORT_TEXT_WORDS = 8
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -212,7 +215,10 @@ def _topic_value(report: TriageReport, topic: str, phrases: Phrasebook) -> str |
         return human_join(
             [phrases.use_cases.get(name, name.replace("_", " ")) for name in _as_list(current.value)]
         )
-    return _as_text(current.value) or None
+    text = _as_text(current.value)
+    if topic in _SHORT_TEXT_TOPICS and (len(text.split()) > _SHORT_TEXT_WORDS or "\n" in str(current.value)):
+        return None  # a sentence, not a name: never echo free text the buyer did not write as such
+    return text or None
 
 
 def recap_lines(

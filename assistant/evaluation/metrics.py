@@ -460,19 +460,17 @@ class QuestionSummary(BaseModel):
 def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
     answerable = [s for s in scores if s.answerable]
     unanswerable = [s for s in scores if not s.answerable]
+
+    def share(hits: int, group: list[QuestionScore]) -> float | None:
+        return round(hits / len(group), 4) if group else None
+
     return QuestionSummary(
         n=len(scores),
         answerable=len(answerable),
         unanswerable=len(unanswerable),
-        owner_top1_accuracy=_ratio(sum(bool(s.top1_ok) for s in answerable), len(answerable), 0.0)
-        if answerable
-        else None,
-        owner_top1_in_gold=_ratio(sum(bool(s.top1_in_gold) for s in answerable), len(answerable), 0.0)
-        if answerable
-        else None,
-        refusal_accuracy=_ratio(sum(bool(s.refusal_ok) for s in unanswerable), len(unanswerable), 0.0)
-        if unanswerable
-        else None,
+        owner_top1_accuracy=share(sum(bool(s.top1_ok) for s in answerable), answerable),
+        owner_top1_in_gold=share(sum(bool(s.top1_in_gold) for s in answerable), answerable),
+        refusal_accuracy=share(sum(bool(s.refusal_ok) for s in unanswerable), unanswerable),
         must_not_violations=sum(len(s.must_not_violations) for s in scores),
         errors=sum(s.error is not None for s in scores),
         failing=[s.id for s in scores if not s.passed],

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..extract.base import Backend, get_backend
 from .dataset import Case, load_questions, load_split
 from .labels import Question
 from .metrics import (
@@ -133,7 +134,7 @@ def _progress(console: Console | None, total: int, label: str) -> Iterator[Calla
         yield advance
 
 
-def _triage_one(case: Case, backend: str, settings: Settings) -> dict[str, Any]:
+def _triage_one(case: Case, backend: Backend, settings: Settings) -> dict[str, Any]:
     from ..triage import triage_text
 
     started = time.perf_counter()
@@ -226,10 +227,12 @@ def run_eval(
     started = datetime.now(UTC)
     clock = time.perf_counter()
 
+    # one backend instance for the whole run: a misconfigured backend fails once, up front
+    chosen = get_backend(backend_name, settings)
     payloads: list[dict[str, Any]] = []
     with _progress(console, len(cases), f"eval {backend_name}/{split}") as advance:
         for case in cases:
-            payloads.append(_triage_one(case, backend_name, settings))
+            payloads.append(_triage_one(case, chosen, settings))
             advance(case.id)
     ask_backend = backend_name if backend_name.startswith("llm") else "rules"
     question_scores: list[QuestionScore] = []

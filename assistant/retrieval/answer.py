@@ -26,17 +26,29 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Hit, Retriever
     from .roles import DiscountBand, Duty, Playbook
 
-__all__ = ["AskAnswer", "Source", "answer_question", "parse_percent"]
+__all__ = ["AskAnswer", "Source", "answer_question", "parse_percent", "role_polarity"]
 
 CUE_BONUS = 0.12  # added to the meaning similarity per matching cue phrase (two at most)
 ACCEPT = 0.60  # a duty is accepted at or above this score...
 STRONG = 0.74  # ...and, without any cue phrase, only when the meaning alone is this close
+ACCEPT_TWO_CUES = 0.5  # two distinct cue phrases of one duty lower the bar to this
 PASSAGE_MIN_DENSE = 0.45
+NEGATION_WINDOW = 12  # a role is negated when "not"/"never"/... follows within this many words
 NEGATION = frozenset(words("not never no don't doesn't cannot can't without instead stay out either"))
 OWNING_VERBS = frozenset(
     words("own owns owner approves approve runs run responsible lead leads handles decides signs books coordinates "
           "manages reviews does sends")
 )
+WH_WORDS = frozenset(words("who whom whose"))
+FILLERS = frozenset(
+    words(
+        "job is it to should would will can could must need needs has have supposed responsible for meant be "
+        "the a an in charge of actually usually typically normally going allowed ok okay get gets do does our my "
+        "your their we i you they exactly really then now"
+    )
+)
+ACTION_WORDS = 4  # how many content words after "who" count as the question's action
+ACTION_BONUS = 0.2  # extra score when a cue phrase sits in that action
 YES_NO = re.compile(r"^\s*(?:can|could|may|might|should|shall|is|are|does|do|will|would|must|am)\b", re.I)
 
 
@@ -59,6 +71,7 @@ class AskAnswer(BaseModel):
     score: float = 0.0
     discount_pct: float | None = None
     latency_ms: float = 0.0
+    warnings: list[str] = Field(default_factory=list)
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -109,8 +122,23 @@ class _Sentence:
     chunk: Chunk
     text: str
     tokens: frozenset[str]
-    roles: tuple[str, ...]
-    negated: bool
+    roles: frozenset[str]  # roles named and not negated
+    negated_roles: frozenset[str]  # roles named just before a negation ("SMEs ... do not own ...")
+
+
+def role_polarity(text: str, playbook: Playbook) -> tuple[set[str], set[str]]:
+    """(roles named as doing something, roles named just before a negation) in ``text``."""
+    tokens = words(text)
+    positions = playbook.role_positions(tokens)
+    negated = {
+        role for index, role in positions if any(token in NEGATION for token in tokens[index : index + NEGATION_WINDOW])
+    }
+    return {role for _, role in positions} - negated, negated
+
+
+def _analyse(chunk: Chunk, text: str, playbook: Playbook) -> _Sentence:
+    named, negated = role_polarity(text, playbook)
+    return _Sentence(chunk, text, frozenset(words(text)), frozenset(named), frozenset(negated))
 
 
 def sentence_table(retriever: Retriever) -> list[_Sentence]:
@@ -120,13 +148,9 @@ def sentence_table(retriever: Retriever) -> list[_Sentence]:
         cached = []
         for chunk in retriever.chunks:
             full = retriever.doc_text.get(chunk.doc, "")
-            for text in sentences(chunk.text):
-                if text in full:
-                    tokens = words(text)
-                    cached.append(
-                        _Sentence(chunk, text, frozenset(tokens), tuple(retriever.playbook.role_mentions(text)),
-                                  bool(NEGATION & set(tokens)))
-                    )
+            cached.extend(
+                _analyse(chunk, text, retriever.playbook) for text in sentences(chunk.text) if text in full
+            )
         retriever._sentences = cached  # type: ignore[attr-defined]
     return cached
 
@@ -139,21 +163,50 @@ class _Detection:
     pct: float | None = None
 
 
+def _action_window(tokens: list[str], playbook: Playbook, yes_no: bool) -> set[int]:
+    """Token positions of the question's action: the words right after "who"/"whose ..." or,
+    in a yes/no question, right after the role it asks about ("can our SME *talk price*")."""
+    start = next((i + 1 for i, token in enumerate(tokens) if token in WH_WORDS), None)
+    if yes_no:
+        positions = playbook.role_positions(tokens)
+        if positions and (start is None or positions[0][0] < start):
+            start = positions[0][0] + 1
+    if start is None:
+        return set()
+    window: set[int] = set()
+    budget = ACTION_WORDS
+    for index in range(start, len(tokens)):
+        window.add(index)
+        if tokens[index] not in FILLERS:
+            budget -= 1
+            if budget == 0:
+                break
+    return window
+
+
 def detect_duty(question: str, vector: np.ndarray, retriever: Retriever) -> _Detection:
+    """The duty a question is about, or none when nothing in the lexicon is close enough."""
     playbook = retriever.playbook
+    tokens = words(question)
     similarity = retriever.duty_similarity(vector)
     hits = playbook.cue_hits(question)
+    pct = parse_percent(question)
+    if pct is not None and "discount_approval" in playbook.duties:  # "22%", "a fifth off": a discount
+        hits.setdefault("discount_approval", []).append(-1)
+    window = _action_window(tokens, playbook, bool(YES_NO.match(question)))
     scored = {
-        duty_id: similarity.get(duty_id, 0.0) + CUE_BONUS * min(hits.get(duty_id, 0), 2)
+        duty_id: similarity.get(duty_id, 0.0)
+        + CUE_BONUS * min(len(hits.get(duty_id, [])), 2)
+        + (ACTION_BONUS if window & set(hits.get(duty_id, [])) else 0.0)
         for duty_id in set(similarity) | set(hits)
     }
     if not scored:
         return _Detection(None, 0.0)
     best = max(scored, key=lambda duty_id: (scored[duty_id], duty_id))
     score = scored[best]
-    if score < ACCEPT or (best not in hits and similarity.get(best, 0.0) < STRONG):
+    enough = score >= ACCEPT or (len(hits.get(best, [])) >= 2 and score >= ACCEPT_TWO_CUES)
+    if not enough or (best not in hits and similarity.get(best, 0.0) < STRONG):
         return _Detection(None, score)
-    pct = parse_percent(question)
     discount = playbook.discount
     pricing = {"discount_approval", "commercial_negotiation", "pricing_exception", "make_commitments"}
     if pct is not None and discount and ("discount_approval" in hits or best in pricing):
@@ -163,27 +216,42 @@ def detect_duty(question: str, vector: np.ndarray, retriever: Retriever) -> _Det
     return _Detection(playbook.duties[best], score, None, pct)
 
 
-def _names(playbook: Playbook, role_ids: list[str]) -> str:
-    names = [playbook.name(role_id) for role_id in role_ids]
-    names = [name if name[:1].isupper() or name.startswith("Omni") else f"the {name}" for name in names]
+def _names(playbook: Playbook, role_ids: list[str] | tuple[str, ...], joiner: str = "and") -> str:
+    names = [playbook.display(role_id) for role_id in role_ids]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + f" {joiner} " + names[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _pick(
-    table: list[_Sentence], ranks: dict[str, int], want: set[str], stems: set[str], negated: bool, used: set[str]
+    table: list[_Sentence],
+    ranks: dict[str, int],
+    want: set[str],
+    stems: set[str],
+    negated: bool,
+    used: set[str],
+    prefer: str | None = None,
 ) -> _Sentence | None:
+    """The sentence that best backs ``want`` roles (as owners, or as negated roles)."""
     best: tuple[float, _Sentence] | None = None
     for sentence in table:
-        if sentence.text in used or not want & set(sentence.roles) or sentence.negated != negated:
+        named = sentence.negated_roles if negated else sentence.roles
+        if sentence.text in used or not want & named:
             continue
         rank = ranks.get(sentence.chunk.id)
-        overlap = len(stems & sentence.tokens) / max(len(stems), 1)
-        score = 2.0 * overlap + (1.5 / (1 + rank) if rank is not None else 0.0) + 0.3 * len(want & set(sentence.roles))
+        score = (
+            0.35 * len(stems & sentence.tokens)
+            + (0.8 / (1 + rank) if rank is not None else 0.0)
+            + 0.2 * len(want & named)
+            + (0.6 if prefer and prefer in named else 0.0)
+        )
         if best is None or score > best[0]:
             best = (score, sentence)
-    return best[1] if best and best[0] >= 0.6 else None
+    return best[1] if best and best[0] >= 0.9 else None
 
 
 def _source(sentence: _Sentence) -> Source:
@@ -199,8 +267,8 @@ def _stems(question: str, duty: Duty | None, pct: float | None, band: DiscountBa
             stems | set(words(duty.label))
         )
         stems |= {token for token in words(duty.label) if token not in STOPWORDS}
-    if band is not None and band.up_to is not None:
-        stems.add(str(int(band.up_to)) if float(band.up_to).is_integer() else str(band.up_to))
+    if band is not None:
+        stems |= {token for token in words(band.note) if token not in STOPWORDS}
     return stems
 
 
@@ -225,6 +293,8 @@ def answer_question(question: str, retriever: Retriever) -> AskAnswer:
     table = sentence_table(retriever)
     if duty is None:
         result = _from_passages(question, hits, table, playbook)
+        if not result.owners:
+            result.score = round(detection.score, 4)
     else:
         result = _from_duty(question, detection, hits, table, playbook)
     result.latency_ms = (time.perf_counter() - started) * 1000
@@ -249,16 +319,17 @@ def _from_duty(
     if owner_quote:
         used.add(owner_quote.text)
         sources.append(_source(owner_quote))
-    not_quote = _pick(table, ranks, set(duty.must_not), stems, True, used) if duty.must_not else None
+    subject = _subject(question, playbook)
+    not_quote = _pick(table, ranks, set(duty.must_not), stems, True, used, subject) if duty.must_not else None
     if not_quote:
         used.add(not_quote.text)
         sources.append(_source(not_quote))
-    if len(owners) > 1:
-        extra = _pick(table, ranks, set(owners[1:]), stems, False, used)
+    missing = set(owners) - (set(owner_quote.roles) if owner_quote else set())
+    if missing:
+        extra = _pick(table, ranks, missing, stems, False, used)
         if extra:
             sources.append(_source(extra))
     parts: list[str] = []
-    subject = _subject(question, playbook)
     if subject:
         relation = "owns" if subject in owners else playbook.relation(subject, duty.id)
         verdict = {
@@ -269,12 +340,13 @@ def _from_duty(
         }.get(relation or "", f"Not on their own: this is not the {playbook.name(subject)}'s call.")
         parts.append(verdict)
     verb = "is" if len(owners) == 1 else "are"
-    lead = _names(playbook, owners)
-    parts.append(f"{lead[:1].upper()}{lead[1:]} {verb} responsible for {duty.label}.")
+    parts.append(f"{_capital(_names(playbook, owners))} {verb} responsible for {duty.label}.")
     if band is not None and detection.pct is not None:
         parts.append(f"A {detection.pct:g}% discount is {band.note}")
+    elif duty.id == "discount_approval" and playbook.discount:
+        parts.append(_matrix(playbook))
     if duty.must_not:
-        parts.append(f"Not the job of {_names(playbook, list(duty.must_not))}.")
+        parts.append(f"Not the job of {_names(playbook, duty.must_not, 'or')}.")
     if not_quote:
         parts.append(f'The playbook says: "{not_quote.text}"')
     return AskAnswer(
@@ -293,7 +365,7 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
     best: tuple[float, _Sentence] | None = None
     if len(content) >= 2 and top:
         for sentence in table:
-            if sentence.chunk.id not in top or not sentence.roles or sentence.negated:
+            if sentence.chunk.id not in top or not sentence.roles or sentence.negated_roles:
                 continue
             if not OWNING_VERBS & sentence.tokens:
                 continue
@@ -308,15 +380,30 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
             "Add a playbook section that covers it to knowledge/ and re-index.",
         )
     sentence = best[1]
-    owners = list(sentence.roles)
-    lead = _names(playbook, owners)
+    owners = [role for role in playbook.role_mentions(sentence.text) if role in sentence.roles]
     return AskAnswer(
         question=question,
         owners=owners,
-        answer=f'{lead[:1].upper()}{lead[1:]}, according to the playbook: "{sentence.text}"',
+        answer=f'{_capital(_names(playbook, owners))}, according to the playbook: "{sentence.text}"',
         sources=[_source(sentence)],
         score=round(best[0], 4),
     )
+
+
+def _matrix(playbook: Playbook) -> str:
+    """The discount bands in one sentence, from duties.yaml."""
+    assert playbook.discount is not None
+    parts, lower = [], None
+    for band in playbook.discount.bands:
+        owners = [*playbook.duties[band.duty].owners, *band.also]
+        who = _names(playbook, list(dict.fromkeys(owners)))
+        if band.up_to is None:
+            span = f"above {lower:g}%" if lower is not None else "any size"
+        else:
+            span = f"up to {band.up_to:g}%" if lower is None else f"above {lower:g}% and up to {band.up_to:g}%"
+        parts.append(f"{span}: {who}")
+        lower = band.up_to
+    return _capital("; ".join(parts)) + "."
 
 
 def resolve_settings(settings: Settings | None) -> Settings:

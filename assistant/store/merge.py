@@ -23,11 +23,15 @@ hedge keeps it; a note that simply did not mention the field is judged by what t
 notes confirmed).  Every other trigger a note raised (commitments, responsibility
 transfers, pricing exceptions, a non-standard kit described in the text, or any trigger
 with evidence from the text) is sticky: the union of the notes' triggers keeps it, with
-evidence and reviewers merged, until a reviewer acts on it.
+evidence and reviewers merged, until a reviewer acts on it.  One exception, because a later
+confirmed fact does remove its cause: a ``tooling_unclear`` raised from words alone ("we
+don't have test cards", "not sure which tools") with no non-standard-kit cue is cleared when
+a *later* note confirms standard tooling (and the merged fields do not raise it).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -92,6 +96,9 @@ class MergeRules:
     field_checks: FieldChecks
     gate: GateFn
     gate_required: tuple[str, ...]
+    # a text-cued trigger a later confirmed field may clear ("not sure which test tools"), not a
+    # non-standard kit or a pricing exception
+    clearable: Callable[[Trigger], bool] = lambda trigger: False
 
     @classmethod
     def from_bundle(cls, bundle: PolicyBundle) -> MergeRules:
@@ -106,7 +113,19 @@ class MergeRules:
         def gate(fields: DiscoveryFields) -> Gate:
             return compute_gate(fields, bundle.policy)
 
-        return cls(field_checks=field_checks, gate=gate, gate_required=tuple(bundle.policy.gate.required))
+        nonstandard = re.compile(bundle.signals.tooling.nonstandard_regex, re.IGNORECASE)
+
+        def clearable(trigger: Trigger) -> bool:
+            return trigger.id == "tooling_unclear" and not any(
+                nonstandard.search(q) for q in trigger.evidence
+            )
+
+        return cls(
+            field_checks=field_checks,
+            gate=gate,
+            gate_required=tuple(bundle.policy.gate.required),
+            clearable=clearable,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> MergeRules:
@@ -229,30 +248,50 @@ def merge_triggers(
     """
     recomputed = {trigger.id: trigger for trigger in rules.field_checks(merged)}
     sticky: dict[str, Trigger] = {}
+    last_raised: dict[str, NoteRef] = {}
+    confirmed_clear: dict[str, list[NoteRef]] = {}  # id -> notes that confirmed the field without it
     sources: dict[str, list[NoteRef]] = {}
     dropped: dict[str, list[NoteRef]] = {}
     for ref, report in _ordered(items):
         own = {trigger.id: trigger for trigger in rules.field_checks(report.fields)}
+        raised = {trigger.id for trigger in report.triggers}
+        for trigger_id, field_name in _FIELD_OF.items():
+            if (
+                report.fields.get(field_name).status is FieldStatus.CONFIRMED
+                and trigger_id not in own
+                and trigger_id not in raised
+            ):
+                confirmed_clear.setdefault(trigger_id, []).append(ref)
         for trigger in report.triggers:
             if _covered(trigger, own.get(trigger.id)):  # field-caused: the recomputation decides
                 bucket = sources if trigger.id in recomputed else dropped
                 bucket.setdefault(trigger.id, []).append(ref)
                 continue
             sources.setdefault(trigger.id, []).append(ref)
+            last_raised[trigger.id] = ref
             current = sticky.get(trigger.id)
             sticky[trigger.id] = trigger.model_copy(deep=True) if current is None else _join(current, trigger)
+    for trigger_id, trigger in list(sticky.items()):
+        later = [ref for ref in confirmed_clear.get(trigger_id, []) if _after(ref, last_raised[trigger_id])]
+        if trigger_id not in recomputed and later and rules.clearable(trigger):
+            del sticky[trigger_id]  # a later note confirmed the field: the doubt in words is resolved
+            dropped[trigger_id] = sources.pop(trigger_id)
     triggers: list[Trigger] = []
     for trigger_id, trigger in recomputed.items():
         if (
             trigger_id not in sources
-        ):  # only the merge shows it (e.g. conflicting answers): cite the field notes
-            field_name = _FIELD_OF.get(trigger_id, "")
-            sources[trigger_id] = list((provenance or {}).get(field_name, []))
+        ):  # only the merge shows it (e.g. conflicting answers): cite the field's notes
+            sources[trigger_id] = list((provenance or {}).get(_FIELD_OF.get(trigger_id, ""), []))
         triggers.append(_join(trigger, sticky.pop(trigger_id)) if trigger_id in sticky else trigger)
     triggers.extend(sticky.values())
     order = {trigger_id: index for index, trigger_id in enumerate(TRIGGER_IDS)}
     triggers.sort(key=lambda trigger: order.get(trigger.id, len(order)))
-    return triggers, sources, {key: refs for key, refs in dropped.items() if key not in recomputed}
+    kept = {trigger.id for trigger in triggers}
+    return triggers, sources, {key: refs for key, refs in dropped.items() if key not in kept}
+
+
+def _after(ref: NoteRef, other: NoteRef) -> bool:
+    return (ref.created_at, ref.note_id) > (other.created_at, other.note_id)
 
 
 def _join(first: Trigger, second: Trigger) -> Trigger:

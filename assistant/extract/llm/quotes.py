@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 __all__ = ["FUZZY_CUTOFF", "locate_quote"]
 
-FUZZY_CUTOFF = 90.0
+FUZZY_CUTOFF = 88.0
 _MIN_LEN = 3
 _EQUIV = {
     "'": "['’‘`´]",
@@ -53,31 +53,51 @@ def _exact_or_loose(quote: str, text: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a fuzzy span to whole words and trim blanks."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and end > 0 and text[end - 1].isalnum() and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def _word_starts(text: str, lo: int, hi: int) -> list[int]:
+    return [
+        i
+        for i in range(max(0, lo), min(len(text), hi) + 1)
+        if i < len(text)
+        and not text[i].isspace()
+        and (i == 0 or text[i - 1].isspace() or (text[i].isalnum() and not text[i - 1].isalnum()))
+    ]
+
+
+def _word_ends(text: str, lo: int, hi: int) -> list[int]:
+    return [
+        i
+        for i in range(max(1, lo), min(len(text), hi) + 1)
+        if not text[i - 1].isspace()
+        and (i == len(text) or text[i].isspace() or (text[i - 1].isalnum() and not text[i].isalnum()))
+    ]
 
 
 def _fuzzy(quote: str, text: str, cutoff: float) -> tuple[int, int] | None:
+    """Align the quote with rapidfuzz, then move both ends to the word boundaries that match best."""
     if len(quote) < 12:  # short strings match too much by chance
         return None
     lowered = text.lower()
     haystack = lowered if len(lowered) == len(text) else text
-    alignment = fuzz.partial_ratio_alignment(quote.lower(), haystack, score_cutoff=cutoff)
+    needle = quote.lower()
+    alignment = fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=cutoff - 8)
     if alignment is None:
         return None
-    start, end = _snap(text, alignment.dest_start, alignment.dest_end)
-    length = end - start
-    if not 0.75 * len(quote) <= length <= 1.35 * len(quote):
+    slack = max(8, len(quote) // 5)
+    starts = _word_starts(text, alignment.dest_start - slack, alignment.dest_start + slack)
+    ends = _word_ends(text, alignment.dest_end - slack, alignment.dest_end + slack)
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    for start in starts:
+        for end in ends:
+            if end - start < 0.75 * len(quote) or end - start > 1.35 * len(quote):
+                continue
+            score = fuzz.ratio(needle, haystack[start:end])
+            if score > best[0]:
+                best = (score, start, end)
+    score, start, end = best
+    if score < cutoff:
         return None
+    while end > start and text[end - 1] in " \t\n,;":
+        end -= 1
     return start, end
 
 

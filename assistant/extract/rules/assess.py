@@ -217,6 +217,8 @@ class Assessor:
             return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
         if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(sentence.text):
             return Assessment(State.IGNORED)  # Omni or the rep talking about themselves
+        if role not in (CUSTOMER, UNKNOWN) and self.conversation and self.hedged(sentence, start, end, others):
+            return Assessment(State.IGNORED)  # "Fiserv, I'm guessing?" from Omni is a guess, not a fact
         corrected = self.correction_before(sentence, start) is not None
         if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end):
             return Assessment(State.PAST if corrected else State.NEGATED, evidence, corrected)

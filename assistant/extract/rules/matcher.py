@@ -109,9 +109,18 @@ def find_mentions(doc: Document, lexicon: Lexicon, *, label_fields: frozenset[st
                 found.append((mention, entry.needs_context or (sensitive and alias in compiled.context_only)))
         if not found:
             continue
+        previous = doc.sentences[sentence.index - 1] if sentence.index else None
         has_context = bool(
             (sentence.label and sentence.label in label_fields)
             or (compiled.context and compiled.context.search(sentence.text))
+            # the answer to "Processor?" is anchored by the question
+            or (
+                previous is not None
+                and previous.turn != sentence.turn
+                and previous.is_question
+                and compiled.context
+                and compiled.context.search(previous.text)
+            )
         )
         anchored = any(not needs for _, needs in found)
         for mention, needs in found:

@@ -76,6 +76,11 @@ def find_requests(ctx: Context) -> list[Request]:
                     out.append(Request(sentence, label or text, owner, False, reply[1]))
             continue
         request = request_re.search(text)
+        if request and owner is None and re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I):
+            # "Can you take that on?" points at the work named in the sentence before
+            previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
+            if previous is not None and previous.turn == sentence.turn:
+                owner, label = _owner_of(ctx, previous.text)
         offer = offer_re.search(text) if role in (OMNI, REP, UNKNOWN) else None
         if labelled:
             span = ctx.label_value(sentence)

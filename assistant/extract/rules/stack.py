@@ -101,8 +101,11 @@ def read_values(ctx: Context, kind: str) -> list[ValueReading]:
             continue
         last_state = live[-1][1].state
         states = {a.state for _, a in live}
+        confirmed_by = {id(m.sentence.speaker) for m, a in live if a.state is State.CONFIRMED}
         if last_state is State.PAST:
             final = State.PAST
+        elif last_state is State.UNCERTAIN and confirmed_by and id(live[-1][0].sentence.speaker) not in confirmed_by:
+            final = State.UNCERTAIN  # someone else casts doubt on an earlier answer: conflicting answers
         elif State.CONFIRMED in states:
             final = State.CONFIRMED
         elif State.UNCERTAIN in states:

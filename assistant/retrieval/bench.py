@@ -1,0 +1,87 @@
+"""Speed of the playbook index and of ``assistant ask`` (called by ``make bench``).
+
+Timings only, no assertions: index build from scratch, warm ``ask`` latency over a few
+questions, and the cold start of a fresh ``assistant ask ... --json`` process.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings, get_settings
+
+__all__ = ["BENCH_QUESTIONS", "run_bench"]
+
+BENCH_QUESTIONS = [
+    "Who chases the customer after the SME call?",
+    "Can our cert SME talk price with the customer?",
+    "Who signs off a 22% discount?",
+    "Who approves a 10% discount?",
+    "Who runs intake after signature?",
+    "The customer wants us to absorb their key injection. Who reviews that?",
+    "Who validates scope on an unattended kiosk deal?",
+    "Who orders the office coffee?",
+]
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("assistant")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
+
+
+def _cold_start(settings: Settings, question: str, runs: int) -> float:
+    env = {
+        **os.environ,
+        "ASSISTANT_HOME": str(settings.home),
+        "ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+        "ASSISTANT_EMBEDDINGS": settings.embeddings,
+    }
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([*_cli(), "ask", question, "--json"], env=env, check=True, capture_output=True, timeout=120)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run_bench(
+    settings: Settings | None = None, *, questions: list[str] | None = None, repeats: int = 5, cold_runs: int = 3
+) -> dict[str, Any]:
+    """index_build_s, ask_warm_ms_p50/p95 and ask_cold_start_s for the configured knowledge folder."""
+    from . import ask, build_index
+
+    settings = settings or get_settings()
+    questions = questions or BENCH_QUESTIONS
+    stats = build_index(settings, force=True, progress=False)
+    for question in questions:  # warm up: model, index and caches loaded
+        ask(question, settings)
+    latencies = []
+    for _ in range(repeats):
+        for question in questions:
+            started = time.perf_counter()
+            ask(question, settings)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return {
+        "index_build_s": round(stats.seconds, 3),
+        "index_files": stats.files,
+        "index_chunks": stats.chunks,
+        "embedder": stats.embedder,
+        "ask_warm_ms_p50": round(statistics.median(latencies), 2),
+        "ask_warm_ms_p95": round(_percentile(latencies, 95), 2),
+        "ask_warm_n": len(latencies),
+        "ask_cold_start_s": round(_cold_start(settings, questions[0], cold_runs), 3),
+    }

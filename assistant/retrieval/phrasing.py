@@ -1,0 +1,148 @@
+"""Optional LLM phrasing of an ownership answer (``assistant ask --backend llm``).
+
+The model only rewrites the answer in plain words.  What it claims is checked against the
+sources before it is shown: owners must be contract role ids, never a must-not role, and
+either the structured playbook's owners or roles named in a quote the model copied; every
+quote must be an exact substring of the cited playbook.  Anything that fails is dropped,
+and an unusable reply falls back to the deterministic answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..errors import BackendError, ConfigError
+from ..schema import ROLE_IDS
+from .answer import AskAnswer, Source, role_polarity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Settings
+    from .index import Retriever
+
+__all__ = ["SYSTEM_PROMPT", "phrase_with_llm"]
+
+SYSTEM_PROMPT = """You answer "who owns this?" questions for Omni's FastFlex sales team.
+Use ONLY the playbook passages you are given. Never name an owner the passages do not support.
+Role ids: {role_ids}.
+Reply with one JSON object and nothing else:
+{{"answer": "2-3 plain sentences: who owns it, who must not, and why",
+  "owners": ["role id", "..."],
+  "quotes": [{{"doc": "knowledge/<file>.md", "quote": "a sentence copied exactly from that passage"}}]}}
+Owners are most responsible first; use [] when the passages do not say who owns it."""
+
+USER_PROMPT = """Question: {question}
+
+Structured playbook (roles.yaml): owners {owners}; must not own it: {must_not}.
+Draft answer: {draft}
+
+Passages:
+{passages}"""
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
+
+
+def _chat_model(settings: Settings) -> Any:
+    if not settings.llm.configured:
+        raise ConfigError(
+            "--backend llm needs a model endpoint: set ASSISTANT_LLM_API_KEY (and ASSISTANT_LLM_BASE_URL for a "
+            "local or Azure server), or use --backend rules"
+        )
+    from langchain_openai import ChatOpenAI
+
+    kwargs: dict[str, Any] = {
+        "model": settings.llm.model,
+        "temperature": settings.llm.temperature,
+        "timeout": settings.llm.timeout_s,
+        "max_retries": settings.llm.max_retries,
+    }
+    if settings.llm.api_key:
+        kwargs["api_key"] = settings.llm.api_key
+    if settings.llm.base_url:
+        kwargs["base_url"] = settings.llm.base_url
+    return ChatOpenAI(**kwargs)
+
+
+def _passages(draft: AskAnswer, retriever: Retriever, limit: int = 6) -> list[tuple[str, str, str]]:
+    """(doc, section, text) of the chunks behind the draft's quotes, then the best other hits."""
+    vector = retriever.embed([draft.question])[0]
+    chunks = [hit.chunk for hit in retriever.search(vector, draft.question, k=limit)]
+    quoted = [chunk for chunk in retriever.chunks if any(s.quote in chunk.text for s in draft.sources)]
+    ordered = list(dict.fromkeys([*quoted, *chunks]))[:limit]
+    return [(chunk.doc, chunk.section, chunk.text) for chunk in ordered]
+
+
+def _parse(content: Any) -> dict[str, Any]:
+    text = content if isinstance(content, str) else json.dumps(content)
+    text = _FENCE.sub("", text.strip())
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("no JSON object in the reply")
+    data = json.loads(text[start : end + 1])
+    if not isinstance(data, dict):
+        raise ValueError("the reply is not a JSON object")
+    return data
+
+
+def phrase_with_llm(
+    draft: AskAnswer, retriever: Retriever, settings: Settings, *, backend: str = "llm", chat: Any = None
+) -> AskAnswer:
+    """Let the chat model phrase ``draft``; keep only what the sources back up."""
+    model_name = backend.split(":", 1)[1] if backend.startswith("llm:") else settings.llm.model
+    chat = chat if chat is not None else _chat_model(settings)
+    playbook = retriever.playbook
+    passages = _passages(draft, retriever)
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    messages = [
+        SystemMessage(content=SYSTEM_PROMPT.format(role_ids=", ".join(ROLE_IDS))),
+        HumanMessage(
+            content=USER_PROMPT.format(
+                question=draft.question,
+                owners=draft.owners or "none named",
+                must_not=draft.must_not or "none named",
+                draft=draft.answer,
+                passages="\n\n".join(f"[{doc} - {section}]\n{text}" for doc, section, text in passages),
+            )
+        ),
+    ]
+    try:
+        reply = chat.invoke(messages)
+    except Exception as exc:
+        raise BackendError(f"the chat model did not answer: {exc}", model=model_name) from exc
+    try:
+        data = _parse(getattr(reply, "content", reply))
+    except (ValueError, TypeError) as exc:
+        return draft.model_copy(update={"warnings": [*draft.warnings, f"LLM reply unusable ({exc}); rules answer kept"]})
+
+    allowed_docs = {doc for doc, _, _ in passages} | {source.doc for source in draft.sources}
+    quotes: list[Source] = []
+    for item in data.get("quotes") or []:
+        if not isinstance(item, dict):
+            continue
+        doc, quote = str(item.get("doc", "")), str(item.get("quote", "")).strip()
+        text = retriever.doc_text.get(doc, "")
+        if doc in allowed_docs and len(quote) > 10 and quote in text:
+            section = next((c.section for c in retriever.chunks if c.doc == doc and quote in c.text), "")
+            quotes.append(Source(doc=doc, section=section, quote=quote))
+    quoted_roles = {role for source in quotes for role in role_polarity(source.quote, playbook)[0]}
+    owners: list[str] = []
+    for role in data.get("owners") or []:
+        role = str(role)
+        supported = role in draft.owners or role in quoted_roles
+        if role in ROLE_IDS and role not in draft.must_not and supported and role not in owners:
+            owners.append(role)
+    if draft.owners and not owners:
+        owners = list(draft.owners)
+    answer = str(data.get("answer") or "").strip()
+    if not owners and not draft.owners:
+        answer = answer or draft.answer
+    return draft.model_copy(
+        update={
+            "owners": owners,
+            "answer": answer or draft.answer,
+            "sources": quotes or draft.sources,
+            "backend": f"llm:{model_name}",
+        }
+    )
