@@ -3,7 +3,9 @@
 
 * triage ms per 1k words (p50/p95) over the recorded eval transcripts, in process, warm
 * triage ms for a synthetic 1,000-word transcript (p50/p95 of repeats)
-* CLI cold start of ``assistant triage FILE --json`` (fresh subprocess each time, median)
+* CLI cold start of ``assistant triage FILE --json`` on the synthetic transcript (fresh
+  subprocess each time, median; it includes the triage itself) and of ``assistant --help``
+  (interpreter + CLI start-up alone)
 * peak RSS of this process (in-process triage) and of the CLI subprocesses
 * playbook index build time and ask latency / cold start, when
   ``assistant.retrieval.bench.run_bench`` exists
@@ -136,7 +138,13 @@ def bench_cli(backend: str, repeats: int) -> dict[str, Any]:
             json.loads(done.stdout)
         except json.JSONDecodeError:
             return {"cli_error": "output is not JSON"}
+    help_times: list[float] = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([*_cli_command(), "--help"], capture_output=True, env=env, check=False)
+        help_times.append((time.perf_counter() - started) * 1000)
     return {
+        "cli_help_ms_median": statistics.median(help_times),
         "cli_cold_start_ms_median": statistics.median(times),
         "cli_cold_start_ms_min": min(times),
         "peak_rss_mb_cli": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
@@ -157,12 +165,17 @@ def bench_retrieval() -> dict[str, Any]:
     return {"retrieval": result}
 
 
-_UNITS = {"_ms": "ms", "_mb": "MiB", "_s": "s"}
+_UNITS = {"ms": "ms", "mb": "MiB", "s": "s"}
+
+
+def _unit(name: str) -> str:
+    parts = name.rsplit(".", 1)[-1].split("_")
+    return next((_UNITS[p] for p in parts if p in _UNITS), "")
 
 
 def _row(name: str, value: Any) -> str:
     if isinstance(value, float):
-        unit = next((u for suffix, u in _UNITS.items() if suffix in name), "")
+        unit = _unit(name)
         shown = f"{value:,.1f} {unit}".strip()
     else:
         shown = str(value)

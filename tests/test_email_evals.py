@@ -93,7 +93,11 @@ def test_template_draft_over_eval_transcript(path: Path) -> None:
     assert draft.body.startswith("Hi ")
     assert any(
         opening in draft.body
-        for opening in ("Could you confirm it's accurate", "We didn't capture many specifics", "just reply to this email")
+        for opening in (
+            "Could you confirm it's accurate",
+            "We didn't capture many specifics",
+            "just reply to this email",
+        )
     )
     assert draft.body.rstrip().endswith(f"{draft.sender_name}\n{get_settings().signature}")
     assert draft.guard.fell_back is False

@@ -145,6 +145,8 @@ def test_field_status_and_value_accuracy() -> None:
         ("company", {"value": "Acme Parking Inc."}, "Acme Parking", True),
         ("company", {"value": "Acme Parking"}, "ACME  parking, inc", True),
         ("company", {"value": "Acme Parking"}, "Globex", False),
+        ("company", {"value": "Acme Parking, Inc."}, "Acme Parking Inc", True),
+        ("budget", {"value": "$1,200,000"}, "about $1,200,000 for phase 1", True),
         ("company", {"value": "Acme Parking", "accept": ["APC"]}, "apc", True),
         ("company", {"value": "Acme"}, "", False),
         (

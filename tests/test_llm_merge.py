@@ -110,3 +110,18 @@ def test_duplicate_items_from_overlapping_chunks_are_pooled() -> None:
     twice = [_cand("processor", "TSYS", C, "we are on TSYS"), _cand("processor", "tsys", C, "we are on TSYS")]
     merged, _ = merge_fields(DiscoveryFields(), twice, TEXT)
     assert merged.processor.value == ["TSYS"]
+
+
+def test_model_is_asked_only_for_what_the_rules_did_not_confirm() -> None:
+    from assistant.extract.llm.backend import focus_fields
+
+    assert focus_fields(DiscoveryFields()) == []  # nothing confirmed: ask for everything
+    rules = _rules(
+        company=Field(value="Acme", status=C, evidence=["x"]),
+        processor=Field(value=["TSYS"], status=U, evidence=["x"]),
+        use_cases=Field(value=["attended"], status=C, evidence=["x"]),
+    )
+    wanted = focus_fields(rules)
+    assert "company" not in wanted
+    assert "processor" in wanted and "gateway" in wanted
+    assert "use_cases" in wanted  # always: a missed high-risk use case matters

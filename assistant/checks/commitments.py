@@ -62,10 +62,14 @@ def find_commitments(ctx: Context) -> list[Commitment]:
         text = sentence.text
         if _is_leadership(sentence) or sentence.quoted > 1:
             continue
+        committing = any(pattern.search(text) for pattern in commit_res)
+        reporting = reported.search(text) is not None
+        if not (committing or reporting or (sentence.role == CUSTOMER and sentence.is_question)):
+            continue
         kind = _object(ctx, text)
         if kind is None or _guarded(ctx, text):
             continue
-        if reported.search(text):
+        if reporting:
             found.append(Commitment((sentence,), kind))
             continue
         if sentence.role == CUSTOMER:
@@ -78,7 +82,7 @@ def find_commitments(ctx: Context) -> list[Commitment]:
             continue
         if sentence.role not in (OMNI, REP, UNKNOWN) or sentence.is_question:
             continue
-        if not any(pattern.search(text) for pattern in commit_res):
+        if not committing:
             continue
         if admin.search(text) and kind == "dates" and not re.search(
             r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", text, re.IGNORECASE

@@ -92,20 +92,9 @@ def check_use_case(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
     if not risky:
         return None
     compiled = compile_lexicon(ctx.bundle.lexicons["use_case"])
-    quotes = []
-    for quote in field.evidence:
-        found = set()
-        for pattern in (compiled.insensitive, compiled.sensitive):
-            if pattern is not None:
-                for match in pattern.finditer(quote):
-                    alias = (compiled.insensitive_aliases if pattern is compiled.insensitive else compiled.sensitive_aliases)[
-                        (match.lastindex or 1) - 1
-                    ]
-                    entry = compiled.lookup.get(alias if pattern is compiled.sensitive else alias.lower())
-                    if entry:
-                        found.add(entry.name)
-        if found & set(risky):
-            quotes.append(quote)
+    quotes = [
+        quote for quote in field.evidence if {entry.name for _, _, entry, _ in compiled.scan(quote)} & set(risky)
+    ]
     detail = ", ".join(name.replace("_", " ") for name in risky)
     if field.status is FieldStatus.UNCERTAIN:
         detail += ", not yet confirmed"

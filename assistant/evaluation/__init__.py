@@ -2,7 +2,7 @@
 
 * :mod:`.labels`     gold-label schema (``*.gold.yaml``, ``questions/<split>.yaml``)
 * :mod:`.dataset`    ``load_split(settings, split)`` -> cases; ``load_questions``
-* :mod:`.metrics`    pure scoring of contract JSON against gold labels
+* :mod:`.metrics`    pure scoring of contract JSON against gold labels (:mod:`.matching` for values)
 * :mod:`.runner`     ``run_eval(settings, backend=..., split=...)`` -> run folder
 * :mod:`.report`     ``report.md`` / ``summary.json`` / per-case JSON; :mod:`.chart` the chart
 * :mod:`.compare`    regressions between two run folders

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from ..errors import PolicyError
 from .models import CueLists, Lexicon, Policy, ResponsibilityOwner, Signals
@@ -39,16 +39,25 @@ LEXICON_KINDS = (
 
 class FieldLabels(BaseModel):
     labels: dict[str, list[str]]
+    _memo: dict[str, str | None] = PrivateAttr(default_factory=dict)
 
     def field_for(self, label: str) -> str | None:
-        label = label.strip().lower()
+        """The contract field a note label names ("proc" -> processor), or None."""
+        key = label.strip().lower()
+        if key in self._memo:
+            return self._memo[key]
+        found: str | None = None
         for name, words in self.labels.items():
-            if label in words:
-                return name
-        for name, words in self.labels.items():
-            if any(label.startswith(word + " ") for word in words):
-                return name
-        return None
+            if key in words:
+                found = name
+                break
+        else:
+            for name, words in self.labels.items():
+                if any(key.startswith(word + " ") for word in words):
+                    found = name
+                    break
+        self._memo[key] = found
+        return found
 
 
 class PolicyBundle(BaseModel):

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import Settings
-from .answer import AskAnswer, Source, answer_question, parse_percent, resolve_settings
+from .answer import AskAnswer, Source, answer_question, resolve_settings
+from .detect import parse_percent
 from .index import IndexStats, build_index, get_retriever
 
 __all__ = ["AskAnswer", "IndexStats", "Source", "ask", "build_index", "parse_percent"]

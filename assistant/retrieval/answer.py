@@ -9,7 +9,6 @@ that plainly names an owner, is refused with ``owners == []``: no invented owner
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,37 +18,24 @@ from pydantic import BaseModel, Field
 from ..config import Settings, get_settings
 from ..errors import ConfigError
 from .chunking import Chunk, sentences, words
+from .detect import YES_NO, Detection, detect_duty
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-
     from .index import Hit, Retriever
     from .roles import DiscountBand, Duty, Playbook
 
-__all__ = ["AskAnswer", "Source", "answer_question", "parse_percent", "role_polarity"]
+__all__ = ["AskAnswer", "Source", "answer_question", "role_polarity"]
 
-CUE_BONUS = 0.12  # added to the meaning similarity per matching cue phrase (two at most)
-ACCEPT = 0.60  # a duty is accepted at or above this score...
-STRONG = 0.74  # ...and, without any cue phrase, only when the meaning alone is this close
-ACCEPT_TWO_CUES = 0.5  # two distinct cue phrases of one duty lower the bar to this
-PASSAGE_MIN_DENSE = 0.45
+PASSAGE_MIN_DENSE = 0.45  # a passage-only answer needs a chunk at least this close to the question
+SUBJECT_WORDS = 5  # a role named within the first words of a sentence is its subject
 NEGATION_WINDOW = 12  # a role is negated when "not"/"never"/... follows within this many words
 NEGATION = frozenset(words("not never no don't doesn't cannot can't without instead stay out either"))
 OWNING_VERBS = frozenset(
-    words("own owns owner approves approve runs run responsible lead leads handles decides signs books coordinates "
-          "manages reviews does sends")
-)
-WH_WORDS = frozenset(words("who whom whose"))
-FILLERS = frozenset(
     words(
-        "job is it to should would will can could must need needs has have supposed responsible for meant be "
-        "the a an in charge of actually usually typically normally going allowed ok okay get gets do does our my "
-        "your their we i you they exactly really then now"
+        "own owns owner approves approve runs run responsible lead leads handles decides signs books coordinates "
+        "manages reviews does sends"
     )
 )
-ACTION_WORDS = 4  # how many content words after "who" count as the question's action
-ACTION_BONUS = 0.2  # extra score when a cue phrase sits in that action
-YES_NO = re.compile(r"^\s*(?:can|could|may|might|should|shall|is|are|does|do|will|would|must|am)\b", re.I)
 
 
 class Source(BaseModel):
@@ -85,38 +71,6 @@ class AskAnswer(BaseModel):
         }
 
 
-_NUMBER_WORDS = {
-    name: value
-    for value, name in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
-    )
-}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
-_FRACTIONS = {"a tenth": 10.0, "a fifth": 20.0, "a quarter": 25.0, "a third": 100 / 3, "half": 50.0}
-_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b|pct\b|points?\s+off\b|off\b)", re.I)
-_WORD_PCT = re.compile(
-    r"\b((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|"
-    r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen)(?:\s+and\s+a\s+half)?\s*(?:percent|per\s*cent|%)",
-    re.I,
-)
-_FRACTION_OFF = re.compile(r"\b(a tenth|a fifth|a quarter|a third|half)\s+off\b", re.I)
-
-
-def parse_percent(text: str) -> float | None:
-    """The largest percentage in ``text`` ("22%", "twenty-two percent", "a fifth off"), else None."""
-    found: list[float] = [float(match.group(1)) for match in _PCT.finditer(text)]
-    for match in _WORD_PCT.finditer(text):
-        parts = re.split(r"[\s-]+", match.group(1).lower())
-        value = float(sum(_NUMBER_WORDS.get(part, 0) for part in parts))
-        if "and a half" in match.group(0).lower():
-            value += 0.5
-        found.append(value)
-    found.extend(_FRACTIONS[match.group(1).lower()] for match in _FRACTION_OFF.finditer(text))
-    found = [value for value in found if 0 < value <= 100]
-    return max(found) if found else None
-
-
 @dataclass(frozen=True)
 class _Sentence:
     chunk: Chunk
@@ -124,6 +78,7 @@ class _Sentence:
     tokens: frozenset[str]
     roles: frozenset[str]  # roles named and not negated
     negated_roles: frozenset[str]  # roles named just before a negation ("SMEs ... do not own ...")
+    subjects: frozenset[str]  # roles named in the first few words: what the sentence is about
 
 
 def role_polarity(text: str, playbook: Playbook) -> tuple[set[str], set[str]]:
@@ -131,14 +86,20 @@ def role_polarity(text: str, playbook: Playbook) -> tuple[set[str], set[str]]:
     tokens = words(text)
     positions = playbook.role_positions(tokens)
     negated = {
-        role for index, role in positions if any(token in NEGATION for token in tokens[index : index + NEGATION_WINDOW])
+        role
+        for index, role in positions
+        if any(token in NEGATION for token in tokens[index : index + NEGATION_WINDOW])
     }
     return {role for _, role in positions} - negated, negated
 
 
 def _analyse(chunk: Chunk, text: str, playbook: Playbook) -> _Sentence:
     named, negated = role_polarity(text, playbook)
-    return _Sentence(chunk, text, frozenset(words(text)), frozenset(named), frozenset(negated))
+    tokens = words(text)
+    subjects = playbook.subject_roles(tokens, SUBJECT_WORDS)
+    return _Sentence(
+        chunk, text, frozenset(tokens), frozenset(named), frozenset(negated), frozenset(subjects)
+    )
 
 
 def sentence_table(retriever: Retriever) -> list[_Sentence]:
@@ -153,67 +114,6 @@ def sentence_table(retriever: Retriever) -> list[_Sentence]:
             )
         retriever._sentences = cached  # type: ignore[attr-defined]
     return cached
-
-
-@dataclass
-class _Detection:
-    duty: Duty | None
-    score: float
-    band: DiscountBand | None = None
-    pct: float | None = None
-
-
-def _action_window(tokens: list[str], playbook: Playbook, yes_no: bool) -> set[int]:
-    """Token positions of the question's action: the words right after "who"/"whose ..." or,
-    in a yes/no question, right after the role it asks about ("can our SME *talk price*")."""
-    start = next((i + 1 for i, token in enumerate(tokens) if token in WH_WORDS), None)
-    if yes_no:
-        positions = playbook.role_positions(tokens)
-        if positions and (start is None or positions[0][0] < start):
-            start = positions[0][0] + 1
-    if start is None:
-        return set()
-    window: set[int] = set()
-    budget = ACTION_WORDS
-    for index in range(start, len(tokens)):
-        window.add(index)
-        if tokens[index] not in FILLERS:
-            budget -= 1
-            if budget == 0:
-                break
-    return window
-
-
-def detect_duty(question: str, vector: np.ndarray, retriever: Retriever) -> _Detection:
-    """The duty a question is about, or none when nothing in the lexicon is close enough."""
-    playbook = retriever.playbook
-    tokens = words(question)
-    similarity = retriever.duty_similarity(vector)
-    hits = playbook.cue_hits(question)
-    pct = parse_percent(question)
-    if pct is not None and "discount_approval" in playbook.duties:  # "22%", "a fifth off": a discount
-        hits.setdefault("discount_approval", []).append(-1)
-    window = _action_window(tokens, playbook, bool(YES_NO.match(question)))
-    scored = {
-        duty_id: similarity.get(duty_id, 0.0)
-        + CUE_BONUS * min(len(hits.get(duty_id, [])), 2)
-        + (ACTION_BONUS if window & set(hits.get(duty_id, [])) else 0.0)
-        for duty_id in set(similarity) | set(hits)
-    }
-    if not scored:
-        return _Detection(None, 0.0)
-    best = max(scored, key=lambda duty_id: (scored[duty_id], duty_id))
-    score = scored[best]
-    enough = score >= ACCEPT or (len(hits.get(best, [])) >= 2 and score >= ACCEPT_TWO_CUES)
-    if not enough or (best not in hits and similarity.get(best, 0.0) < STRONG):
-        return _Detection(None, score)
-    discount = playbook.discount
-    pricing = {"discount_approval", "commercial_negotiation", "pricing_exception", "make_commitments"}
-    if pct is not None and discount and ("discount_approval" in hits or best in pricing):
-        for band in discount.bands:
-            if band.up_to is None or pct <= band.up_to:
-                return _Detection(playbook.duties[band.duty], score, band, pct)
-    return _Detection(playbook.duties[best], score, None, pct)
 
 
 def _names(playbook: Playbook, role_ids: list[str] | tuple[str, ...], joiner: str = "and") -> str:
@@ -247,6 +147,7 @@ def _pick(
             0.35 * len(stems & sentence.tokens)
             + (0.8 / (1 + rank) if rank is not None else 0.0)
             + 0.2 * len(want & named)
+            + (0.4 if want & sentence.subjects else 0.0)
             + (0.6 if prefer and prefer in named else 0.0)
         )
         if best is None or score > best[0]:
@@ -258,10 +159,11 @@ def _source(sentence: _Sentence) -> Source:
     return Source(doc=sentence.chunk.doc, section=sentence.chunk.section, quote=sentence.text)
 
 
-def _stems(question: str, duty: Duty | None, pct: float | None, band: DiscountBand | None) -> set[str]:
+def _stems(question: str, duty: Duty | None, band: DiscountBand | None, role_stems: set[str]) -> set[str]:
+    """Words a good quote shares with the question, its duty and its discount band (role names left out)."""
     from .index import STOPWORDS
 
-    stems = {token for token in words(question) if token not in STOPWORDS}
+    stems = {token for token in words(question) if token not in STOPWORDS | role_stems}
     if duty is not None:
         stems |= {token for cue in duty.cues for part in cue for token in part.split() if token != "*"} & (
             stems | set(words(duty.label))
@@ -284,12 +186,11 @@ def answer_question(question: str, retriever: Retriever) -> AskAnswer:
     started = time.perf_counter()
     question = " ".join(question.split())
     playbook = retriever.playbook
-    detection = _Detection(None, 0.0)
     vectors = retriever.embed([question])
     detection = detect_duty(question, vectors[0], retriever)
     duty = detection.duty
-    query = f"{question} {duty.label}" if duty else question
-    hits = retriever.search(vectors[0] if duty is None else retriever.embed([query])[0], query)
+    query = f"{question} {duty.label}" if duty else question  # the duty's words help BM25
+    hits = retriever.search(vectors[0], query)
     table = sentence_table(retriever)
     if duty is None:
         result = _from_passages(question, hits, table, playbook)
@@ -302,7 +203,7 @@ def answer_question(question: str, retriever: Retriever) -> AskAnswer:
 
 
 def _from_duty(
-    question: str, detection: _Detection, hits: list[Hit], table: list[_Sentence], playbook: Playbook
+    question: str, detection: Detection, hits: list[Hit], table: list[_Sentence], playbook: Playbook
 ) -> AskAnswer:
     duty = detection.duty
     assert duty is not None
@@ -310,7 +211,7 @@ def _from_duty(
     owners = [*duty.owners, *(band.also if band else [])]
     owners = [role for i, role in enumerate(owners) if role not in owners[:i] and role not in duty.must_not]
     ranks = {hit.chunk.id: hit.rank for hit in hits}
-    stems = _stems(question, duty, detection.pct, band)
+    stems = _stems(question, duty, band, playbook.role_stems)
     used: set[str] = set()
     sources: list[Source] = []
     owner_quote = _pick(table, ranks, {owners[0]}, stems, False, used) or _pick(
@@ -350,8 +251,14 @@ def _from_duty(
     if not_quote:
         parts.append(f'The playbook says: "{not_quote.text}"')
     return AskAnswer(
-        question=question, owners=owners, answer=" ".join(parts), sources=sources, must_not=list(duty.must_not),
-        duty=duty.id, score=round(detection.score, 4), discount_pct=detection.pct,
+        question=question,
+        owners=owners,
+        answer=" ".join(parts),
+        sources=sources,
+        must_not=list(duty.must_not),
+        duty=duty.id,
+        score=round(detection.score, 4),
+        discount_pct=detection.pct,
     )
 
 
@@ -359,15 +266,14 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
     """No duty matched: accept an owner only from a retrieved sentence that plainly names one."""
     from .index import STOPWORDS
 
-    role_stems = {token for role in playbook.roles.values() for alias in [role.name, *role.aliases] for token in words(alias)}
-    content = {token for token in words(question) if token not in STOPWORDS | role_stems | OWNING_VERBS}
+    content = {
+        token for token in words(question) if token not in STOPWORDS | playbook.role_stems | OWNING_VERBS
+    }
     top = {hit.chunk.id for hit in hits[:3] if hit.dense >= PASSAGE_MIN_DENSE}
     best: tuple[float, _Sentence] | None = None
     if len(content) >= 2 and top:
         for sentence in table:
-            if sentence.chunk.id not in top or not sentence.roles or sentence.negated_roles:
-                continue
-            if not OWNING_VERBS & sentence.tokens:
+            if sentence.chunk.id not in top or not sentence.subjects - sentence.negated_roles:
                 continue
             coverage = len(content & sentence.tokens) / len(content)
             if coverage >= 0.6 and (best is None or coverage > best[0]):
@@ -380,7 +286,11 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
             "Add a playbook section that covers it to knowledge/ and re-index.",
         )
     sentence = best[1]
-    owners = [role for role in playbook.role_mentions(sentence.text) if role in sentence.roles]
+    owners = [
+        role
+        for role in playbook.role_mentions(sentence.text)
+        if role in sentence.subjects - sentence.negated_roles
+    ]
     return AskAnswer(
         question=question,
         owners=owners,
@@ -400,7 +310,9 @@ def _matrix(playbook: Playbook) -> str:
         if band.up_to is None:
             span = f"above {lower:g}%" if lower is not None else "any size"
         else:
-            span = f"up to {band.up_to:g}%" if lower is None else f"above {lower:g}% and up to {band.up_to:g}%"
+            span = (
+                f"up to {band.up_to:g}%" if lower is None else f"above {lower:g}% and up to {band.up_to:g}%"
+            )
         parts.append(f"{span}: {who}")
         lower = band.up_to
     return _capital("; ".join(parts)) + "."

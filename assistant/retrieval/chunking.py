@@ -154,15 +154,14 @@ _SUFFIXES = ("ments", "ment", "ings", "ing", "ions", "ion", "ies", "ied", "als",
 def stem(word: str) -> str:
     """A deliberately crude stemmer: "chasing", "chases", "chase" -> "chas"; "approvals" -> "approv"."""
     word = word.lower().replace("'", "")
-    for _ in range(2):
-        for suffix in _SUFFIXES:
-            keep = 2 if suffix == "s" else 3
-            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
-                word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-                if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                    word = word[:-1]  # running -> run, committed -> commit
-                break
-        else:
+    for suffix in _SUFFIXES:
+        keep = 2 if suffix == "s" else 3
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            word = word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+            if suffix in ("ing", "ed") and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # running -> run, committed -> commit
+            if suffix != "e" and word.endswith("e") and len(word) > 4:
+                word = word[:-1]  # agreement -> agree -> agre, like agree -> agre
             break
     return word
 

@@ -90,6 +90,21 @@ def _client(path: Path) -> Any:
     )
 
 
+def _fresh_collection(path: Path) -> Any:
+    """An empty "playbooks" collection (the old one dropped; the folder wiped if Chroma cannot open it)."""
+    from chromadb.api.client import SharedSystemClient
+
+    try:
+        client = _client(path)
+        if any(getattr(c, "name", c) == COLLECTION for c in client.list_collections()):
+            client.delete_collection(COLLECTION)
+    except Exception:  # a damaged or foreign folder: start over
+        SharedSystemClient.clear_system_cache()
+        shutil.rmtree(path, ignore_errors=True)
+        client = _client(path)
+    return client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+
+
 def _progress() -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -148,9 +163,7 @@ def build_index(settings: Settings | None = None, force: bool = False, *, progre
     _invalidate(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "manifest.json").unlink(missing_ok=True)
-    shutil.rmtree(folder / "chroma", ignore_errors=True)
-    client = _client(folder / "chroma")
-    collection = client.create_collection(COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    collection = _fresh_collection(folder / "chroma")
     collection.add(
         ids=[chunk.id for chunk in chunks],
         embeddings=vectors,

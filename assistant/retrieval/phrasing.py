@@ -128,21 +128,26 @@ def phrase_with_llm(
             quotes.append(Source(doc=doc, section=section, quote=quote))
     quoted_roles = {role for source in quotes for role in role_polarity(source.quote, playbook)[0]}
     owners: list[str] = []
-    for role in data.get("owners") or []:
-        role = str(role)
+    rejected: list[str] = []
+    for role in map(str, data.get("owners") or []):
         supported = role in draft.owners or role in quoted_roles
-        if role in ROLE_IDS and role not in draft.must_not and supported and role not in owners:
-            owners.append(role)
+        if role in ROLE_IDS and role not in draft.must_not and supported:
+            owners.extend([role] if role not in owners else [])
+        else:
+            rejected.append(role)
     if draft.owners and not owners:
         owners = list(draft.owners)
     answer = str(data.get("answer") or "").strip()
-    if not owners and not draft.owners:
-        answer = answer or draft.answer
+    warnings = list(draft.warnings)
+    if rejected:  # the model named an owner the sources do not back: its wording cannot be trusted either
+        warnings.append(f"LLM named unsupported owners {rejected}; the rules answer text is kept")
+        answer = draft.answer
     return draft.model_copy(
         update={
             "owners": owners,
             "answer": answer or draft.answer,
             "sources": quotes or draft.sources,
             "backend": f"llm:{model_name}",
+            "warnings": warnings,
         }
     )

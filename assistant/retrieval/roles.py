@@ -169,6 +169,11 @@ class Playbook:
                 cues=tuple(dict.fromkeys(cue for cue in map(_cue, spec.cues) if cue)),
                 examples=tuple(spec.examples),
             )
+        self.role_stems = {token for role in self.roles.values() for a in [role.name, *role.aliases] for token in words(a)}
+        self._cue_index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for duty in self.duties.values():
+            for cue in duty.cues:
+                self._cue_index.setdefault(cue[0], []).append((duty.id, cue))
         self._aliases = sorted(
             ((tuple(words(alias)), rid) for rid, role in self.roles.items() for alias in [role.name, *role.aliases]),
             key=lambda item: -len(item[0]),
@@ -188,17 +193,36 @@ class Playbook:
                 return relation
         return None
 
-    def role_positions(self, tokens: list[str]) -> list[tuple[int, str]]:
-        """(token index, role id) of every role named in stemmed ``tokens`` (longest alias wins)."""
+    def role_spans(self, tokens: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, role id) of every role named in stemmed ``tokens`` (longest alias wins)."""
         taken = [False] * len(tokens)
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, int, str]] = []
         for alias, role_id in self._aliases:
             size = len(alias)
             for start in range(len(tokens) - size + 1):
                 if tokens[start : start + size] == list(alias) and not any(taken[start : start + size]):
                     taken[start : start + size] = [True] * size
-                    found.append((start, role_id))
+                    found.append((start, start + size, role_id))
         return sorted(found)
+
+    def role_positions(self, tokens: list[str]) -> list[tuple[int, str]]:
+        """(token index, role id) of every role named in stemmed ``tokens``."""
+        return [(start, role_id) for start, _, role_id in self.role_spans(tokens)]
+
+    def subject_roles(self, tokens: list[str], within: int = 5) -> set[str]:
+        """Roles a sentence is about: the first role named within ``within`` words, plus roles
+        joined to it by "and"/"or" ("the certification SME and the technical PM review ...")."""
+        spans = self.role_spans(tokens)
+        if not spans or spans[0][0] >= within:
+            return set()
+        subjects = {spans[0][2]}
+        end = spans[0][1]
+        for start, stop, role_id in spans[1:]:
+            if not all(token in _JOINERS for token in tokens[end:start]):
+                break
+            subjects.add(role_id)
+            end = stop
+        return subjects
 
     def role_mentions(self, text: str) -> list[str]:
         """Role ids named in ``text``, in order of first mention."""
@@ -220,20 +244,19 @@ class Playbook:
         raw = raw_words(text)
         tokens = [stem(word) for word in raw]
         exact = [f"={word}" for word in raw]
+        first: dict[tuple[str, tuple[str, ...]], int] = {}
+        for start in range(len(tokens)):
+            for key in (tokens[start], exact[start]):
+                for duty_id, cue in self._cue_index.get(key, ()):
+                    if (duty_id, cue) not in first and _match_at(cue[1:], tokens, exact, start + 1):
+                        first[(duty_id, cue)] = start
         hits: dict[str, list[int]] = {}
-        for duty in self.duties.values():
-            starts = [at for cue in duty.cues if (at := _find(cue, tokens, exact)) is not None]
-            if starts:
-                hits[duty.id] = starts
+        for (duty_id, _), start in first.items():
+            hits.setdefault(duty_id, []).append(start)
         return hits
 
 
-def _find(cue: tuple[str, ...], tokens: list[str], exact: list[str]) -> int | None:
-    """Index where ``cue`` (stems or "=word", "*" = up to three words) first matches."""
-    for start in range(len(tokens)):
-        if _match_at(cue, tokens, exact, start):
-            return start
-    return None
+_JOINERS = frozenset(words("and or the a with plus together"))
 
 
 def _match_at(pattern: tuple[str, ...], tokens: list[str], exact: list[str], at: int) -> bool:

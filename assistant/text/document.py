@@ -327,6 +327,7 @@ def _read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[_Line]]:
         if voice:
             line.speaker_key = _speaker_from(voice.group("key"), None, speakers)
             line.content_start = voice.start("content")
+            line.end = voice.end("content")
             current = line.speaker_key
             lines.append(line)
             continue

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import BackendError
 from ...policy import load_bundle
-from ...schema import Trigger, Usage
+from ...schema import FIELD_NAMES, DiscoveryFields, FieldStatus, Trigger, Usage
 from ...text import mask_sensitive
 from ..base import Backend, Extraction
 from .budget import Chunk, get_counter, split_text
@@ -39,10 +39,24 @@ if TYPE_CHECKING:
     from ...config import Settings
     from ...text import Document
 
-__all__ = ["MESSAGE_OVERHEAD_TOKENS", "LLMBackend"]
+__all__ = ["ALWAYS_ASKED", "MESSAGE_OVERHEAD_TOKENS", "LLMBackend", "focus_fields"]
 
 # chat-template tokens around each message and the tool call, not visible to tiktoken
 MESSAGE_OVERHEAD_TOKENS = 60
+# asked even when the rules confirmed them: a use case the rules missed can raise high_risk_use_case
+ALWAYS_ASKED = ("use_cases",)
+
+
+def focus_fields(rules: DiscoveryFields) -> list[str]:
+    """Fields worth asking the model about: what the rules did not confirm (plus ``ALWAYS_ASKED``).
+
+    A confirmed rules value is kept by the merge anyway, so asking for it only costs
+    output tokens (the slow part on a CPU model).  All fields are asked when the
+    rules confirmed none.
+    """
+    wanted = [name for name, field in rules.items() if field.status is not FieldStatus.CONFIRMED]
+    wanted += [name for name in ALWAYS_ASKED if name not in wanted]
+    return [] if len(wanted) >= len(FIELD_NAMES) else [name for name in FIELD_NAMES if name in wanted]
 
 
 class LLMBackend(Backend):
@@ -88,7 +102,7 @@ class LLMBackend(Backend):
         counter = get_counter(self.llm.model, self.settings.state_dir)
         overhead = (
             counter(prompts.system)
-            + counter(prompts.user("", 2, 2))
+            + counter(prompts.user("", 2, 2, FIELD_NAMES))
             + counter(tool_schema_json())
             + MESSAGE_OVERHEAD_TOKENS
         )
@@ -103,19 +117,20 @@ class LLMBackend(Backend):
         verifier = Verifier(doc.text, bundle)
         usage = Usage()
         candidates: list[Candidate] = []
+        focus = focus_fields(rules.fields)
         triggers: dict[str, Trigger] = {}
         try:
             client = self.client()
             for chunk in chunks:
                 # doc.text is already masked; masking again is idempotent and guards the one path out
                 transcript = mask_sensitive(chunk.text)
-                result = client.call(prompts.messages(transcript, chunk.index + 1, len(chunks)))
+                result = client.call(prompts.messages(transcript, chunk.index + 1, len(chunks), focus))
                 usage.calls += 1
                 usage.input_tokens += result.input_tokens
                 usage.output_tokens += result.output_tokens
                 usage.latency_ms += result.latency_ms
                 verifier.stats.malformed += result.output.malformed
-                for finding in result.output.findings:
+                for finding in result.output.findings:  # fields outside the focus still count
                     candidates.extend(verifier.finding(finding))
                 for proposed in result.output.triggers:
                     trigger = verifier.trigger(proposed)
@@ -165,5 +180,6 @@ class LLMBackend(Backend):
                 **merge_stats.as_dict(),
                 "llm_chunks": len(chunks),
                 "llm_calls": usage.calls,
+                "llm_fields_asked": len(focus) or len(FIELD_NAMES),
             },
         )

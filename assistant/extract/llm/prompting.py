@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,14 +80,16 @@ class PromptSet:
         )
         return cls(system=system.strip() + "\n", settings=settings)
 
-    def user(self, transcript: str, part: int, parts: int) -> str:
+    def user(self, transcript: str, part: int, parts: int, fields: Sequence[str] = ()) -> str:
         text = load_prompt("extract/user", settings=self.settings).render(
-            transcript=transcript, part=part, parts=parts
+            transcript=transcript, part=part, parts=parts, fields=list(fields)
         )
         return text.strip("\n") + "\n"
 
-    def messages(self, transcript: str, part: int = 1, parts: int = 1) -> list[tuple[str, str]]:
-        return [("system", self.system), ("human", self.user(transcript, part, parts))]
+    def messages(
+        self, transcript: str, part: int = 1, parts: int = 1, fields: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
+        return [("system", self.system), ("human", self.user(transcript, part, parts, fields))]
 
 
 def tool_schema_json() -> str:

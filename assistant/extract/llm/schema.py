@@ -97,8 +97,10 @@ class ExtractionOutput(BaseModel):
             items = data.get(key)
             if items is None:
                 continue
+            if isinstance(items, dict):
+                items = [items]  # one object instead of a list of one
             if not isinstance(items, list):
-                items = [items]
+                continue  # leave it: validation fails on the wrong shape
             kept: list[Finding | ProposedTrigger] = []
             for item in items:
                 try:

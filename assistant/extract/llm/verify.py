@@ -73,29 +73,6 @@ _DEAL_SOURCE_CUES = {
         r"leadership|\bceo\b|\bcro\b|\bcoo\b|\bcfo\b|president|\bvp\b|exec|founder|board|chief", re.IGNORECASE
     ),
 }
-_PRICING_EXCEPTION = re.compile(
-    r"\bfree\b|waive|no charge|at no cost|no cost|price[\s\-]match|match (?:their|the|a|that) price"
-    r"|fixed[\s\-](?:price|fee|bid)|flat[\s\-]fee|\bcomp(?:ed)?\b|throw (?:it |that )?in|on the house",
-    re.IGNORECASE,
-)
-_PROCESSOR_WORDS = re.compile(
-    r"processor|acquir|processing|\bhost\b|merchant (?:account|bank|services)", re.IGNORECASE
-)
-_TOOLING_WORDS = re.compile(r"tool|\bkits?\b|harness|simulator|test (?:cards?|suite|scripts?)", re.IGNORECASE)
-_NON_STANDARD = re.compile(
-    r"in[\s\-]house|custom|home[\s\-]?(?:grown|made|built)|non[\s\-]?standard|our own|built (?:it )?ourselves"
-    r"|proprietary|bespoke",
-    re.IGNORECASE,
-)
-_COMMITMENT = re.compile(
-    r"promis|guarantee|commit|assur|told (?:us|them|me|the customer)|said (?:you|we|they|he|she) (?:could|would|can|will)"
-    r"|locked in|we(?:'ll|’ll| will) (?:have|get) you|you(?:'ll|’ll| will) be (?:certified|live|done)"
-    r"|\bby (?:q[1-4]|end of|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|can (?:do|give you) \d",
-    re.IGNORECASE,
-)
-_NO_COMMITMENT = re.compile(
-    r"can(?:'t|’t|not) commit|won(?:'t|’t) commit|not (?:able to )?commit", re.IGNORECASE
-)
 _STOPWORDS = frozenset(
     [
         "the",
@@ -198,18 +175,12 @@ def _norm(text: str) -> str:
 
 
 def _mentions(lexicon: Lexicon, text: str) -> list[tuple[LexiconEntry, int, int]]:
+    """Lexicon entries spelled in ``text`` (a context-only spelling needs a context word there)."""
     compiled = compile_lexicon(lexicon)
-    found: list[tuple[LexiconEntry, int, int]] = []
-    for pattern, sensitive in ((compiled.insensitive, False), (compiled.sensitive, True)):
-        if pattern is None:
-            continue
-        aliases = compiled.sensitive_aliases if sensitive else compiled.insensitive_aliases
-        for match in pattern.finditer(text):
-            alias = aliases[match.lastindex - 1] if match.lastindex else match.group()
-            entry = compiled.lookup.get(alias if sensitive else alias.lower())
-            if entry is not None and not any(s < match.end() and match.start() < e for _, s, e in found):
-                found.append((entry, match.start(), match.end()))
-    return found
+    found = compiled.scan(text)
+    anchored = any(not needs for *_, needs in found)
+    has_context = anchored or bool(compiled.context and compiled.context.search(text))
+    return [(entry, start, end) for start, end, entry, needs in found if has_context or not needs]
 
 
 class Verifier:
@@ -219,11 +190,17 @@ class Verifier:
         self.text = text
         self.bundle = bundle
         cues = bundle.cues
-        self.hedges = PhraseSet.of([*cues.hedges, *cues.unknown_values])
+        self.hedges = PhraseSet.of(cues.hedges)
+        # "Processor: TBD" / "Proc: ?" - an unknown value right after a label
+        self.unknown_value = re.compile(
+            r":\s*(?:"
+            + "|".join(re.escape(value) for value in sorted(cues.unknown_values, key=len, reverse=True))
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
         self.negations = PhraseSet.of([*cues.negations_before, *cues.past_markers])
         self.negations_after = PhraseSet.of(cues.negations_after)
         self.not_negations = PhraseSet.of(cues.not_negations)
-        self.responsibilities = PhraseSet.of([p for owner in bundle.responsibilities for p in owner.phrases])
         self.stats = VerifyStats()
 
     # -- quotes -----------------------------------------------------------------------------
@@ -239,9 +216,9 @@ class Verifier:
         return self.text[line_start : line_end if line_end >= 0 else len(self.text)]
 
     def is_hedged(self, evidence: str) -> bool:
-        return self.hedges.search(evidence) is not None
+        return self.hedges.search(evidence) is not None or self.unknown_value.search(evidence) is not None
 
-    def _negated(self, text: str, start: int, end: int) -> bool:
+    def negated(self, text: str, start: int, end: int) -> bool:
         before = text[max(0, start - 40) : start]
         cut = max(before.rfind(ch) for ch in ".;!?,\n")
         before = before[cut + 1 :]
@@ -309,7 +286,6 @@ class Verifier:
         if lexicon is None:
             return [(value, False)]
         parts = [value] if self._entry(lexicon, value) else [p for p in _SPLIT.split(value) if p.strip()]
-        compiled = compile_lexicon(lexicon)
         line = self._line(start, end)
         out: list[tuple[Any, bool]] = []
         for part in parts:
@@ -317,16 +293,18 @@ class Verifier:
             if entry is None:
                 if name == "terminal_models" and re.search(r"\d", part):
                     match = re.search(rf"(?<![\w/]){re.escape(part)}(?![\w/])", evidence, re.IGNORECASE)
-                    if match and not self._negated(evidence, match.start(), match.end()):
+                    if match and not self.negated(evidence, match.start(), match.end()):
                         out.append((match.group(), True))
                         continue
                 out.append((part, False))
                 continue
             ok = False
-            for found, m_start, m_end in _mentions(lexicon, evidence):
-                if found.name != entry.name or self._negated(evidence, m_start, m_end):
+            # the evidence's whole line gives context ("Processor? ... Chase.")
+            offset = start - (self.text.rfind("\n", 0, start) + 1)
+            for found, m_start, m_end in _mentions(lexicon, line):
+                if found.name != entry.name or not offset <= m_start < offset + len(evidence):
                     continue
-                if entry.needs_context and not (compiled.context and compiled.context.search(line)):
+                if self.negated(line, m_start, m_end):
                     continue
                 ok = True
                 break
@@ -335,23 +313,21 @@ class Verifier:
 
     @staticmethod
     def _entry(lexicon: Lexicon, value: str) -> LexiconEntry | None:
-        compiled = compile_lexicon(lexicon)
+        """The lexicon entry a model value names: by name or spelling, a single mention, or a close spelling."""
         wanted = value.strip().lower().replace("-", " ")
-        for candidate in (value.strip(), value.strip().lower(), wanted, wanted.replace(" ", "_")):
-            entry = compiled.lookup.get(candidate)
-            if entry is not None:
-                return entry
+        keys = {wanted, wanted.replace(" ", "_"), value.strip().lower()}
         for entry in lexicon.entries:
-            if entry.name.lower() in (wanted, wanted.replace(" ", "_")):
+            if entry.name.lower() in keys or any(alias.lower() in keys for alias, _ in entry.spellings()):
                 return entry
-        found = _mentions(lexicon, value)
+        found = [(entry, s, e) for s, e, entry, _ in compile_lexicon(lexicon).scan(value)]
         if len({entry.name for entry, _, _ in found}) == 1:
             return found[0][0]
         best: tuple[float, LexiconEntry | None] = (0.0, None)
-        for alias, entry in compiled.lookup.items():
-            score = fuzz.ratio(wanted, alias.lower())
-            if score > best[0]:
-                best = (score, entry)
+        for entry in lexicon.entries:
+            for alias, _ in entry.spellings():
+                score = fuzz.ratio(wanted, alias.lower())
+                if score > best[0]:
+                    best = (score, entry)
         return best[1] if best[0] >= 90 else None
 
     @staticmethod
@@ -464,66 +440,10 @@ class Verifier:
     # -- triggers ---------------------------------------------------------------------------
     def trigger(self, item: ProposedTrigger) -> Trigger | None:
         """A model-proposed trigger with verified evidence and a cue for its id, else ``None``."""
-        self.stats.triggers_proposed += 1
-        span = self.locate(item.quote)
-        if span is None:
-            return None
-        evidence = self.text[span[0] : span[1]]
-        detail = self._trigger_detail(item.id, evidence)
-        if detail is None:
-            return None
-        rule = self.bundle.policy.triggers[item.id]
-        self.stats.triggers_kept += 1
-        return Trigger(
-            id=item.id,
-            route_to=list(rule.route_to),
-            reason=rule.reason.replace("{detail}", detail),
-            evidence=[evidence],
-            source="llm",
-        )
+        from .triggers import check_trigger
 
-    def _trigger_detail(self, trigger_id: str, evidence: str) -> str | None:
-        lexicons = self.bundle.lexicons
-        if trigger_id == "high_risk_use_case":
-            risky = set(self.bundle.policy.high_risk_use_cases)
-            lexicon = lexicons.get("use_case")
-            for entry, start, end in _mentions(lexicon, evidence) if lexicon else []:
-                if entry.name in risky and not self._negated(evidence, start, end):
-                    return entry.name.replace("_", " ")
-            return None
-        if trigger_id == "discount_outside_guardrails":
-            limit = self.bundle.policy.discount_guardrail_pct
-            over = [m.value for m in find_percentages(evidence) if m.value > limit]
-            if over:
-                return f"{max(over):g}% discount"
-            match = _PRICING_EXCEPTION.search(evidence)
-            return f"pricing exception: {match.group().lower()}" if match else None
-        if trigger_id == "processor_unknown":
-            lexicon = lexicons.get("processor")
-            mentioned = bool(lexicon and _mentions(lexicon, evidence)) or bool(
-                _PROCESSOR_WORDS.search(evidence)
-            )
-            return "processor not confirmed" if mentioned and self.is_hedged(evidence) else None
-        if trigger_id == "tooling_unclear":
-            lexicon = lexicons.get("tooling")
-            found = _mentions(lexicon, evidence) if lexicon else []
-            if any(not entry.standard for entry, _, _ in found):
-                return "non-standard tooling"
-            toolish = bool(found) or bool(_TOOLING_WORDS.search(evidence))
-            unclear = self.is_hedged(evidence) or bool(_NON_STANDARD.search(evidence))
-            return "tooling unclear" if toolish and unclear else None
-        if trigger_id == "responsibility_transfer":
-            match = self.responsibilities.search(evidence)
-            if not match:
-                return None
-            phrase = match.group().lower()
-            for owner in self.bundle.responsibilities:
-                if any(p.lower() == phrase for p in owner.phrases):
-                    return owner.label
-            return phrase
-        if trigger_id == "unapproved_commitment":
-            if _NO_COMMITMENT.search(evidence):
-                return None
-            match = _COMMITMENT.search(evidence)
-            return "a promise to the customer" if match else None
-        return None
+        return check_trigger(self, item)
+
+    def mentions(self, kind: str, text: str) -> list[tuple[LexiconEntry, int, int]]:
+        lexicon = self.bundle.lexicons.get(kind)
+        return _mentions(lexicon, text) if lexicon else []

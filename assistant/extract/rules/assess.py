@@ -67,6 +67,7 @@ class Assessor:
         self.no = PhraseSet.of(cues.negative_answers)
         self.unsure = PhraseSet.of(cues.uncertain_answers)
         self.unknown_values = {value.lower() for value in cues.unknown_values}
+        self._hedged_cache: dict[str, bool] = {}
         # in a conversation Omni and the rep also talk about themselves; in notes they only relay facts
         self.conversation = any(s.role == CUSTOMER and s.speaker is not None for s in doc.sentences)
 
@@ -96,6 +97,12 @@ class Assessor:
         return [(a, b) for a, b in spans if b > a]
 
     def is_hedged_text(self, text: str) -> bool:
+        cached = self._hedged_cache.get(text)
+        if cached is None:
+            cached = self._hedged_cache[text] = self._is_hedged_text(text)
+        return cached
+
+    def _is_hedged_text(self, text: str) -> bool:
         for match in self.hedges.finditer(text):
             if not any(n.start() <= match.start() < n.end() for n in self.not_hedges.finditer(text)):
                 return True

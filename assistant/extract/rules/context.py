@@ -9,7 +9,7 @@ from ...policy import PolicyBundle
 from ...schema import Field, FieldStatus
 from ...text import Document, Sentence
 from .assess import Assessor
-from .matcher import Mention, PhraseSet, find_mentions
+from .matcher import Mention, PhraseSet, find_all_mentions
 
 __all__ = ["MAX_QUOTE", "Context", "build_field"]
 
@@ -28,14 +28,15 @@ class Context:
         return cls(doc=doc, bundle=bundle, assessor=Assessor(doc, bundle.cues))
 
     def mentions(self, kind: str) -> list[Mention]:
-        if kind not in self._mentions:
-            label_fields = frozenset(
-                label
-                for name, labels in self.bundle.field_labels.labels.items()
-                if name.startswith(kind.split("_")[0])
-                for label in labels
-            )
-            self._mentions[kind] = find_mentions(self.doc, self.bundle.lexicons[kind], label_fields=label_fields)
+        if not self._mentions:
+            labels = self.bundle.field_labels.labels
+            label_fields = {
+                kind: frozenset(
+                    label for name, words in labels.items() if name.startswith(kind.split("_")[0]) for label in words
+                )
+                for kind in self.bundle.lexicons
+            }
+            self._mentions = find_all_mentions(self.doc, dict(self.bundle.lexicons), label_fields)
         return self._mentions[kind]
 
     def label_field(self, sentence: Sentence) -> str | None:

@@ -34,6 +34,12 @@ _MULTIPLY = re.compile(
     rf"(?P<b>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
+_HAS_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|dozen|couple)\b",
+    re.IGNORECASE,
+)
 _MEETING = re.compile(
     r"\b(?:call|meeting|demo|recap|sync|chat|catch[\s-]up|invite|calendar|send|deck|proposal|follow[\s-]?up|"
     r"circle\s+back|get\s+back)\b",
@@ -45,8 +51,9 @@ def _status(ctx: Context, sentence: Sentence) -> FieldStatus:
     return FieldStatus.UNCERTAIN if ctx.assessor.is_hedged_text(sentence.text) else FieldStatus.CONFIRMED
 
 
-def _speaks_for_customer(sentence: Sentence) -> bool:
-    if sentence.role in (CUSTOMER, UNKNOWN):
+def _speaks_for_customer(ctx: Context, sentence: Sentence) -> bool:
+    """Customer facts: said by the customer, relayed in notes, or Omni / the rep talking about "you"."""
+    if sentence.role in (CUSTOMER, UNKNOWN) or not ctx.assessor.conversation:
         return True
     return bool(re.search(r"\b(?:you|your|you're|they|their|they're|them)\b", sentence.text, re.IGNORECASE))
 
@@ -61,7 +68,7 @@ def extract_device_count(ctx: Context) -> Field:
     for sentence in ctx.doc.sentences:
         if sentence.is_question and sentence.role in (OMNI, REP):
             continue
-        if not _speaks_for_customer(sentence):
+        if not _HAS_NUMBER.search(sentence.text) or not _speaks_for_customer(ctx, sentence):
             continue
         text = sentence.text
         for match in _MULTIPLY.finditer(text):
@@ -72,8 +79,8 @@ def extract_device_count(ctx: Context) -> Field:
             start = sentence.start + match.start("n")
             if any(s <= start < e for s, e in model_spans):
                 continue
-            tail = text[match.end("n") : match.end("n") + 2]
-            if tail.startswith("%") or re.match(r"\s*(?:%|percent|k\b)", tail, re.IGNORECASE):
+            tail = text[match.end("n") : match.end("n") + 12]
+            if re.match(r"\s*(?:%|percent|pct|k\b)", tail, re.IGNORECASE):
                 continue
             value = parse_number(match.group("n"))
             if value is None or value < 1 or value > 1_000_000 or (1990 <= value <= 2100 and "," not in match.group("n")):
@@ -115,10 +122,11 @@ _SITE_COUNT = re.compile(rf"(?P<a>{NUMBER})\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<si
 
 def _per_site_totals(ctx: Context) -> list[tuple[float, Sentence, bool]]:
     """"42 stores" ... "8 lanes per store" in another sentence: 336 lanes."""
-    per_site = [(s, m) for s in ctx.doc.sentences for m in _PER_SITE.finditer(s.text) if _speaks_for_customer(s)]
+    numeric = [s for s in ctx.doc.sentences if _HAS_NUMBER.search(s.text) and _speaks_for_customer(ctx, s)]
+    per_site = [(s, m) for s in numeric if re.search(r"\b(?:per|each|every|a)\s", s.text) for m in _PER_SITE.finditer(s.text)]
     if not per_site:
         return []
-    sites = [(s, m) for s in ctx.doc.sentences for m in _SITE_COUNT.finditer(s.text) if _speaks_for_customer(s)]
+    sites = [(s, m) for s in numeric for m in _SITE_COUNT.finditer(s.text)]
     out = []
     for sentence, match in per_site:
         per = parse_number(match.group("b"))
@@ -152,7 +160,7 @@ def extract_timeline(ctx: Context) -> Field:
                 if ctx.assessor.value_is_unknown(value):
                     return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
                 return build_field(value.strip(" ."), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
-        if not _speaks_for_customer(sentence) or sentence.role in (OMNI, REP):
+        if not _speaks_for_customer(ctx, sentence) or (ctx.assessor.conversation and sentence.role in (OMNI, REP)):
             continue
         if sentence.is_question and sentence.role != CUSTOMER:
             continue
@@ -184,7 +192,7 @@ def extract_budget(ctx: Context) -> Field:
                     [ctx.quote_sentence(sentence)],
                 )
     for sentence in ctx.doc.sentences:
-        if not context.search(sentence.text) or not _speaks_for_customer(sentence):
+        if not context.search(sentence.text) or not _speaks_for_customer(ctx, sentence):
             continue
         if sentence.role in (OMNI, REP) and sentence.is_question:
             continue
@@ -211,7 +219,9 @@ def extract_decision_process(ctx: Context) -> Field:
                     return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
                 return build_field(value.strip(" ."), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
     for sentence in ctx.doc.sentences:
-        if sentence.role in (OMNI, REP) or sentence.is_question or exclude.search(sentence.text):
+        if (ctx.assessor.conversation and sentence.role in (OMNI, REP)) or sentence.is_question:
+            continue
+        if exclude.search(sentence.text):
             continue
         if context.search(sentence.text) and len(sentence.text) >= 20:
             value = ctx.quote_sentence(sentence)
@@ -268,7 +278,9 @@ def extract_next_steps(ctx: Context) -> Field:
     steps: list[str] = []
     for sentence in ctx.doc.sentences:
         in_section = sentence.section is not None and ctx.bundle.field_labels.field_for(sentence.section) == "next_steps"
-        labelled = ctx.label_field(sentence) == "next_steps" and ctx.label_value(sentence) is not None
+        labelled = ctx.label_field(sentence) == "next_steps"
+        if labelled and ctx.label_value(sentence) is None:
+            continue  # the "Next steps:" heading itself
         if in_section or labelled or (cues.search(sentence.text) and not sentence.is_question and sentence.quoted == 0):
             quote = ctx.quote_sentence(sentence)
             if quote and quote not in steps and len(quote) > 6:

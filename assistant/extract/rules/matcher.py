@@ -1,15 +1,33 @@
-"""Find lexicon mentions (processors, vendors, models, use-case cues...) in a document."""
+"""Find lexicon mentions (processors, vendors, models, use-case cues...) in a document.
+
+Aliases are matched on token n-grams through a dictionary, not one giant regular
+expression: a thousand aliases cost one lookup per n-gram.  Separators inside an
+alias (space, hyphen, slash, dot) are interchangeable, so "Lane/3000", "Lane
+3000" and "Lane-3000" are one spelling; a trailing plural or possessive
+("kiosks", "A920s", "Verifone's") still finds the alias.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...policy import Lexicon, LexiconEntry
 from ...text import Document, Sentence
 
-__all__ = ["Mention", "PhraseSet", "compile_lexicon", "find_mentions"]
+__all__ = [
+    "CompiledLexicon",
+    "Mention",
+    "PhraseHit",
+    "PhraseSet",
+    "compile_lexicon",
+    "find_all_mentions",
+    "find_mentions",
+]
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_JOINERS = frozenset(" -/.&'’\u00a0")
 
 
 @dataclass(frozen=True)
@@ -26,138 +44,306 @@ class Mention:
         return self.sentence.text[self.start - self.sentence.start : self.end - self.sentence.start]
 
 
-def _alias_pattern(alias: str) -> str:
-    escaped = re.escape(alias).replace(r"\ ", r"[\s\-]?") if " " in alias else re.escape(alias)
-    escaped = escaped.replace(r"/", r"[/\s]?").replace(r"\-", r"[\-\s]?")
-    head = r"(?<![\w@/])" if alias[:1].isalnum() else ""
-    tail = r"(?:'s|’s|s|es)?(?![\w/])" if alias[-1:].isalnum() else ""
-    return f"{head}{escaped}{tail}"
+def _key(tokens: list[str]) -> str:
+    return " ".join(tokens)
 
 
-@dataclass(frozen=True)
-class _Compiled:
+@dataclass
+class CompiledLexicon:
+    """Dictionary form of a lexicon: normalised token keys -> entry."""
+
     lexicon: Lexicon
-    insensitive: re.Pattern[str] | None
-    sensitive: re.Pattern[str] | None
-    lookup: dict[str, LexiconEntry]  # lower-cased alias -> entry
-    context: re.Pattern[str] | None
-    insensitive_aliases: tuple[str, ...]
-    sensitive_aliases: tuple[str, ...]
-    context_only: frozenset[str]
+    insensitive: dict[str, LexiconEntry] = field(default_factory=dict)
+    sensitive: dict[str, tuple[LexiconEntry, bool]] = field(default_factory=dict)  # entry, context-only
+    context: re.Pattern[str] | None = None
+    max_tokens: int = 1
+    heads: set[str] = field(default_factory=set)  # lower-cased first tokens of every spelling
+
+    def add(self, alias: str, entry: LexiconEntry, *, case_sensitive: bool, context_only: bool) -> None:
+        tokens = _TOKEN.findall(alias)
+        if not tokens:
+            return
+        self.max_tokens = max(self.max_tokens, len(tokens))
+        self.heads.add(tokens[0].lower())
+        if case_sensitive:
+            self.sensitive.setdefault(_key(tokens), (entry, context_only))
+        else:
+            self.insensitive.setdefault(_key([t.lower() for t in tokens]), entry)
+
+    def _lookup(self, words: list[str]) -> tuple[LexiconEntry, bool] | None:
+        exact = self.sensitive.get(_key(words))
+        if exact is not None:
+            return exact
+        entry = self.insensitive.get(_key([w.lower() for w in words]))
+        return (entry, False) if entry is not None else None
+
+    def scan(self, text: str) -> list[tuple[int, int, LexiconEntry, bool]]:
+        """Non-overlapping matches in ``text``, longest first: (start, end, entry, needs context)."""
+        tokens = _tokenise(text)
+        out: list[tuple[int, int, LexiconEntry, bool]] = []
+        index = 0
+        while index < len(tokens[0]):
+            found = self.match_at(text, tokens, index)
+            if found is None:
+                index += 1
+                continue
+            stop, entry, needs = found
+            out.append((tokens[0][index][0], tokens[0][stop - 1][1], entry, needs))
+            index = stop
+        return out
+
+    def starts(self, lowered: str) -> bool:
+        return lowered in self.heads or (lowered.endswith("s") and lowered[:-1] in self.heads)
+
+    def match_at(
+        self, text: str, tokens: tuple[list[tuple[int, int]], list[str], list[str], list[bool]], index: int
+    ) -> tuple[int, LexiconEntry, bool] | None:
+        """The longest spelling that starts at token ``index``: (token after it, entry, needs context)."""
+        spans, words, lowered, joinable = tokens
+        if not self.starts(lowered[index]):
+            return None
+        if spans[index][0] > 0 and text[spans[index][0] - 1] in "@/" and not (index and joinable[index - 1]):
+            return None  # part of an e-mail address or URL
+        limit = index + 1
+        while limit < min(len(spans), index + self.max_tokens) and joinable[limit - 1]:
+            limit += 1
+        for end in range(limit, index, -1):
+            hit = self._match(words[index:end], text, spans, end)
+            if hit is not None:
+                return end, hit[0], hit[1]
+        return None
+
+    def _match(
+        self, chunk: list[str], text: str, spans: list[tuple[int, int]], end: int
+    ) -> tuple[LexiconEntry, bool] | None:
+        hit = self._lookup(chunk)
+        if hit is not None:
+            return hit
+        last = chunk[-1]
+        lowered = last.lower()
+        for suffix in ("es", "s"):
+            if len(last) > len(suffix) + 1 and lowered.endswith(suffix):
+                hit = self._lookup([*chunk[:-1], last[: -len(suffix)]])
+                if hit:
+                    return hit
+        if len(chunk) > 1 and lowered == "s" and text[spans[end - 2][1]] in "'’":
+            return self._lookup(chunk[:-1])  # "Verifone's"
+        return None
 
 
-@lru_cache(maxsize=64)
-def _compile_cached(lexicon_json: str) -> _Compiled:
-    lexicon = Lexicon.model_validate_json(lexicon_json)
-    insensitive: list[str] = []
-    sensitive: list[str] = []
-    lookup: dict[str, LexiconEntry] = {}
+@lru_cache(maxsize=2048)
+def _tokenise(text: str) -> tuple[list[tuple[int, int]], list[str], list[str], list[bool]]:
+    """Token spans, words, lower-cased words, and whether token i may join token i+1 in one alias."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[a:b] for a, b in spans]
+    lowered = [word.lower() for word in words]
+    joinable = [
+        index + 1 < len(spans)
+        and spans[index + 1][0] - spans[index][1] <= 2
+        and set(text[spans[index][1] : spans[index + 1][0]]) <= _JOINERS
+        for index in range(len(spans))
+    ]
+    return spans, words, lowered, joinable
+
+
+_CACHE: dict[int, tuple[Lexicon, CompiledLexicon]] = {}
+
+
+def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
+    cached = _CACHE.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    compiled = CompiledLexicon(lexicon=lexicon)
     for entry in lexicon.entries:
+        context_only = set(entry.context_aliases)
         for alias, case_sensitive in entry.spellings():
-            key = alias if case_sensitive else alias.lower()
-            lookup.setdefault(key, entry)
-            (sensitive if case_sensitive else insensitive).append(alias)
-    insensitive.sort(key=len, reverse=True)
-    sensitive.sort(key=len, reverse=True)
-    context = (
-        re.compile(r"\b(?:" + "|".join(re.escape(word) for word in lexicon.context) + r")\b", re.IGNORECASE)
-        if lexicon.context
-        else None
-    )
-    return _Compiled(
-        lexicon=lexicon,
-        insensitive=re.compile("|".join(f"({_alias_pattern(a)})" for a in insensitive), re.IGNORECASE)
-        if insensitive
-        else None,
-        sensitive=re.compile("|".join(f"({_alias_pattern(a)})" for a in sensitive)) if sensitive else None,
-        lookup=lookup,
-        context=context,
-        insensitive_aliases=tuple(insensitive),
-        sensitive_aliases=tuple(sensitive),
-        context_only=frozenset(alias for entry in lexicon.entries for alias in entry.context_aliases),
+            compiled.add(
+                alias,
+                entry,
+                case_sensitive=case_sensitive,
+                context_only=entry.needs_context or (case_sensitive and alias in context_only),
+            )
+        if entry.needs_context:
+            # every spelling of a needs-context entry is context-only
+            for alias, _ in entry.spellings():
+                tokens = _TOKEN.findall(alias)
+                key = _key([t.lower() for t in tokens])
+                if compiled.insensitive.get(key) is entry:
+                    del compiled.insensitive[key]
+                    compiled.sensitive.setdefault(_key(tokens), (entry, True))
+    if lexicon.context:
+        words = sorted(lexicon.context, key=len, reverse=True)
+        compiled.context = re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b", re.IGNORECASE)
+    _CACHE[id(lexicon)] = (lexicon, compiled)
+    return compiled
+
+
+def _has_context(doc: Document, sentence: Sentence, compiled: CompiledLexicon, labelled: bool) -> bool:
+    if labelled:
+        return True
+    if compiled.context is None:
+        return False
+    if compiled.context.search(sentence.text):
+        return True
+    previous = doc.sentences[sentence.index - 1] if sentence.index else None
+    return bool(
+        previous is not None
+        and previous.turn != sentence.turn
+        and previous.is_question
+        and compiled.context.search(previous.text)
     )
 
 
-def compile_lexicon(lexicon: Lexicon) -> _Compiled:
-    return _compile_cached(lexicon.model_dump_json())
+def find_all_mentions(
+    doc: Document, lexicons: dict[str, Lexicon], label_fields: dict[str, frozenset[str]] | None = None
+) -> dict[str, list[Mention]]:
+    """Mentions of every lexicon in one pass over the tokens of each sentence.
+
+    Within a lexicon matches do not overlap (longest first, left to right); a
+    context-only spelling ("Global", "Chase", "mobile") counts only when the
+    sentence has a context word of its lexicon, another entry of the same
+    lexicon, a note label for the field, or answers a question that has one
+    ("Processor?" / "Chase.").
+    """
+    compiled = {kind: compile_lexicon(lexicon) for kind, lexicon in lexicons.items()}
+    label_fields = label_fields or {}
+    heads: dict[str, list[str]] = {}
+    for kind, lexicon in compiled.items():
+        for head in lexicon.heads:
+            heads.setdefault(head, []).append(kind)
+    result: dict[str, list[Mention]] = {kind: [] for kind in lexicons}
+    for sentence in doc.sentences:
+        tokens = _tokenise(sentence.text)
+        lowered = tokens[2]
+        found: dict[str, list[tuple[int, int, LexiconEntry, bool]]] = {}
+        free: dict[str, int] = {}
+        for index, word in enumerate(lowered):
+            kinds = heads.get(word) or (heads.get(word[:-1]) if word.endswith("s") else None)
+            if not kinds:
+                continue
+            for kind in kinds:
+                if index < free.get(kind, 0):
+                    continue
+                lexicon = compiled[kind]
+                hit = lexicon.match_at(sentence.text, tokens, index)
+                if hit is not None:
+                    stop, entry, needs = hit
+                    found.setdefault(kind, []).append((tokens[0][index][0], tokens[0][stop - 1][1], entry, needs))
+                    free[kind] = stop
+        for kind, hits in found.items():
+            lexicon = compiled[kind]
+            anchored = any(not needs for *_, needs in hits)
+            labelled = bool(sentence.label and sentence.label in label_fields.get(kind, frozenset()))
+            context = anchored or _has_context(doc, sentence, lexicon, labelled)
+            for start, end, entry, needs in hits:
+                if needs and not context:
+                    continue
+                result[kind].append(
+                    Mention(kind, entry.name, sentence.start + start, sentence.start + end, sentence, entry)
+                )
+    return result
 
 
 def find_mentions(doc: Document, lexicon: Lexicon, *, label_fields: frozenset[str] = frozenset()) -> list[Mention]:
-    """Every mention of a lexicon entry, longest alias first, without overlaps.
+    """Every mention of one lexicon (see :func:`find_all_mentions`)."""
+    return find_all_mentions(doc, {lexicon.kind: lexicon}, {lexicon.kind: label_fields})[lexicon.kind]
 
-    An entry with ``needs_context`` counts only when a context word of the
-    lexicon is in the same sentence or the sentence is a note line labelled
-    for this field (``label_fields``).
-    """
-    compiled = compile_lexicon(lexicon)
-    mentions: list[Mention] = []
-    for sentence in doc.sentences:
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[Mention, bool]] = []  # (mention, counts only with context)
-        for pattern, sensitive in ((compiled.insensitive, False), (compiled.sensitive, True)):
-            if pattern is None:
-                continue
-            for match in pattern.finditer(sentence.text):
-                start, end = match.span()
-                if any(start < t_end and end > t_start for t_start, t_end in taken):
-                    continue
-                aliases = compiled.sensitive_aliases if sensitive else compiled.insensitive_aliases
-                alias = aliases[match.lastindex - 1] if match.lastindex else match.group()
-                entry = compiled.lookup[alias if sensitive else alias.lower()]
-                taken.append((start, end))
-                mention = Mention(lexicon.kind, entry.name, sentence.start + start, sentence.start + end, sentence, entry)
-                found.append((mention, entry.needs_context or (sensitive and alias in compiled.context_only)))
-        if not found:
-            continue
-        previous = doc.sentences[sentence.index - 1] if sentence.index else None
-        has_context = bool(
-            (sentence.label and sentence.label in label_fields)
-            or (compiled.context and compiled.context.search(sentence.text))
-            # the answer to "Processor?" is anchored by the question
-            or (
-                previous is not None
-                and previous.turn != sentence.turn
-                and previous.is_question
-                and compiled.context
-                and compiled.context.search(previous.text)
-            )
-        )
-        anchored = any(not needs for _, needs in found)
-        for mention, needs in found:
-            if needs and not (has_context or anchored):
-                continue
-            mentions.append(mention)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """What ``PhraseSet.search`` returns: the span of one phrase in the text (``re.Match``-like)."""
+
+    text: str
+    begin: int
+    finish: int
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self) -> str:
+        return self.text[self.begin : self.finish]
 
 
 @dataclass(frozen=True)
 class PhraseSet:
-    """A list of cue phrases compiled to one word-bounded, case-insensitive regex."""
+    """Cue phrases matched case-insensitively on word boundaries.
 
+    Word phrases ("i think", "don't quote me") go through a token n-gram
+    dictionary; phrases that start or end with punctuation ("???", "(?)",
+    "ex-") through a small regular expression.
+    """
+
+    words: dict[str, int]  # token key -> number of tokens
+    heads: frozenset[str]
+    max_tokens: int
     pattern: re.Pattern[str] | None
 
     @classmethod
     def of(cls, phrases: list[str] | tuple[str, ...]) -> PhraseSet:
         return _phrase_set(tuple(phrases))
 
-    def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
-        if self.pattern is None:
-            return None
-        return self.pattern.search(text, start, len(text) if end is None else end)
+    def _token_hits(self, text: str, start: int, end: int) -> PhraseHit | None:
+        spans, _, lowered, joinable = _tokenise(text)
+        for index, (a, _b) in enumerate(spans):
+            if a < start:
+                continue
+            if a >= end:
+                break
+            if lowered[index] not in self.heads:
+                continue
+            limit = index + 1
+            while limit < min(len(spans), index + self.max_tokens) and joinable[limit - 1]:
+                limit += 1
+            for stop in range(limit, index, -1):
+                if spans[stop - 1][1] > end:
+                    continue
+                if _key(lowered[index:stop]) in self.words:
+                    return PhraseHit(text, a, spans[stop - 1][1])
+        return None
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        return list(self.pattern.finditer(text)) if self.pattern else []
+    def search(self, text: str, start: int = 0, end: int | None = None) -> PhraseHit | None:
+        end = len(text) if end is None else end
+        best = self._token_hits(text, start, end) if self.words else None
+        if self.pattern is not None:
+            match = self.pattern.search(text, start, end)
+            if match and (best is None or match.start() < best.start()):
+                best = PhraseHit(text, match.start(), match.end())
+        return best
+
+    def finditer(self, text: str) -> list[PhraseHit]:
+        hits: list[PhraseHit] = []
+        position = 0
+        while position <= len(text):
+            hit = self.search(text, position)
+            if hit is None:
+                break
+            hits.append(hit)
+            position = max(hit.end(), hit.start() + 1)
+        return hits
 
 
 @lru_cache(maxsize=256)
 def _phrase_set(phrases: tuple[str, ...]) -> PhraseSet:
-    if not phrases:
-        return PhraseSet(None)
+    words: dict[str, int] = {}
+    heads: set[str] = set()
     parts = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
+        tokens = _TOKEN.findall(phrase.lower())
+        plain = bool(tokens) and phrase[:1].isalnum() and phrase[-1:].isalnum()
+        if plain and "".join(tokens) == re.sub(r"[\s\-/.'’]", "", phrase.lower()):
+            words[_key(tokens)] = len(tokens)
+            heads.add(tokens[0])
+            continue
         escaped = re.escape(phrase).replace(r"\ ", r"\s+")
         head = r"(?<![\w])" if phrase[:1].isalnum() else ""
         tail = r"(?![\w])" if phrase[-1:].isalnum() else ""
         parts.append(f"{head}{escaped}{tail}")
-    return PhraseSet(re.compile("|".join(parts), re.IGNORECASE))
+    return PhraseSet(
+        words=words,
+        heads=frozenset(heads),
+        max_tokens=max(words.values(), default=1),
+        pattern=re.compile("|".join(parts), re.IGNORECASE) if parts else None,
+    )

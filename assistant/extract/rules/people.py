@@ -57,16 +57,33 @@ def _first_line_with(ctx: Context, needle: str) -> str | None:
     return ctx.quote(start, end)
 
 
+_LEXICON_NAMES: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def _lexicon_names(ctx: Context) -> frozenset[str]:
+    """Every lexicon spelling, lower-cased (a processor is never the customer's company)."""
+    cached = _LEXICON_NAMES.get(id(ctx.bundle))
+    if cached is None or cached[0] is not ctx.bundle:
+        names = frozenset(
+            alias.lower()
+            for lexicon in ctx.bundle.lexicons.values()
+            for entry in lexicon.entries
+            for alias, _ in entry.spellings()
+        )
+        cached = (ctx.bundle, names)
+        _LEXICON_NAMES[id(ctx.bundle)] = cached
+    return cached[1]
+
+
 def _excluded_names(ctx: Context) -> set[str]:
-    names = set(_STOP_NAMES)
-    for lexicon in ctx.bundle.lexicons.values():
-        for entry in lexicon.entries:
-            for alias, _ in entry.spellings():
-                names.add(alias.lower())
+    names = set(_STOP_NAMES) | _lexicon_names(ctx)
     for info in ctx.doc.speakers.values():
         names.add(info.name.lower())
         names.update(part.lower() for part in info.name.split())
     return names
+
+
+_NOT_A_NAME = re.compile(r"\b(?:we|we're|our|i|i'm|they|their|you|is|are|was|have|has|will|would|can|about|in|on)\b", re.I)
 
 
 def _clean_company(raw: str, excluded: set[str]) -> str | None:
@@ -81,6 +98,8 @@ def _clean_company(raw: str, excluded: set[str]) -> str | None:
     name = " ".join(words)
     if not name or name.lower() in excluded or len(name) < 2 or len(name) > 60:
         return None
+    if not name[0].isupper() or _NOT_A_NAME.search(name) or len(name.split()) > 6:
+        return None  # "Customer: we process with First Data" is a speaker, not a company
     if all(word.lower() in excluded for word in words):
         return None
     return name
@@ -298,6 +317,14 @@ def _segment_field(ctx: Context, segment: str, sentence: Sentence) -> Field:
     return build_field(segment, status, [ctx.quote_sentence(sentence)])
 
 
+_WHO_HINT = {
+    "economic_buyer": re.compile(
+        r"sign|budget|\beb\b|final|economic|purse|approve|decision\s+maker|signator", re.IGNORECASE
+    ),
+    "champion": re.compile(r"champ|advocate|sponsor|\bfan\b|\bally\b|\bcoach\b|pushing|driving|selling", re.I),
+}
+
+
 def _who_field(ctx: Context, field_name: str, patterns: list[str]) -> Field:
     labelled = _label_text(ctx, field_name)
     if labelled:
@@ -306,8 +333,10 @@ def _who_field(ctx: Context, field_name: str, patterns: list[str]) -> Field:
         value = text.strip(" .?")
         return build_field(value, status, [ctx.quote_sentence(sentence)])
     blocked = _omni_or_rep_names(ctx)
+    hint = _WHO_HINT.get(field_name)
+    candidates = [s for s in ctx.doc.sentences if hint is None or hint.search(s.text)]
     for pattern in _compiled(tuple(patterns)):
-        for sentence in ctx.doc.sentences:
+        for sentence in candidates:
             if sentence.role in (OMNI,) and not re.search(r"\b(?:you|your|they|their)\b", sentence.text, re.I):
                 continue
             match = pattern.search(sentence.text)

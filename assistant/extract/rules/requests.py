@@ -67,6 +67,11 @@ def find_requests(ctx: Context) -> list[Request]:
         text = sentence.text
         role = sentence.role
         labelled = ctx.label_field(sentence) == "requested_responsibilities"
+        request = request_re.search(text)
+        offer = offer_re.search(text) if role in (OMNI, REP, UNKNOWN) else None
+        asks_us = role in (OMNI, REP) and sentence.is_question and re.search(r"\b(?:us|omni|we)\b", text, re.I)
+        if not (labelled or request or offer or asks_us):
+            continue
         owner, label = _owner_of(ctx, text)
         if role in (OMNI, REP) and sentence.is_question:
             # "Do you want us to handle the key injection?" counts if the customer says yes
@@ -75,13 +80,11 @@ def find_requests(ctx: Context) -> list[Request]:
                 if reply and reply[0] is State.CONFIRMED:
                     out.append(Request(sentence, label or text, owner, False, reply[1]))
             continue
-        request = request_re.search(text)
         if request and owner is None and re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I):
             # "Can you take that on?" points at the work named in the sentence before
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
             if previous is not None and previous.turn == sentence.turn:
                 owner, label = _owner_of(ctx, previous.text)
-        offer = offer_re.search(text) if role in (OMNI, REP, UNKNOWN) else None
         if labelled:
             span = ctx.label_value(sentence)
             if span and not ctx.assessor.value_is_unknown(ctx.doc.text[span[0] : span[1]]):
