@@ -84,7 +84,9 @@ class Settings(BaseModel):
     @classmethod
     def resolve(cls, **explicit: Any) -> Settings:
         """Build settings: explicit keyword arguments win over ``ASSISTANT_*`` env vars over defaults."""
-        home = Path(_pick(explicit.get("home"), ("ASSISTANT_HOME",), PROJECT_ROOT / ".assistant")).expanduser()
+        home = Path(
+            _pick(explicit.get("home"), ("ASSISTANT_HOME",), PROJECT_ROOT / ".assistant")
+        ).expanduser()
         llm_explicit = explicit.get("llm") or {}
         llm = LLMSettings(
             base_url=_pick(llm_explicit.get("base_url"), ("ASSISTANT_LLM_BASE_URL", "OPENAI_BASE_URL"), None),
@@ -98,20 +100,28 @@ class Settings(BaseModel):
             ),
             temperature=_pick(llm_explicit.get("temperature"), ("ASSISTANT_LLM_TEMPERATURE",), 0.0),
             azure_api_version=_pick(
-                llm_explicit.get("azure_api_version"), ("ASSISTANT_AZURE_API_VERSION", "OPENAI_API_VERSION"), None
+                llm_explicit.get("azure_api_version"),
+                ("ASSISTANT_AZURE_API_VERSION", "OPENAI_API_VERSION"),
+                None,
             ),
         )
         values: dict[str, Any] = {
             "home": home,
             "backend": _pick(explicit.get("backend"), ("ASSISTANT_BACKEND",), "rules"),
-            "policy_dir": _pick(explicit.get("policy_dir"), ("ASSISTANT_POLICY_DIR",), PROJECT_ROOT / "policy"),
-            "prompts_dir": _pick(explicit.get("prompts_dir"), ("ASSISTANT_PROMPTS_DIR",), PROJECT_ROOT / "prompts"),
+            "policy_dir": _pick(
+                explicit.get("policy_dir"), ("ASSISTANT_POLICY_DIR",), PROJECT_ROOT / "policy"
+            ),
+            "prompts_dir": _pick(
+                explicit.get("prompts_dir"), ("ASSISTANT_PROMPTS_DIR",), PROJECT_ROOT / "prompts"
+            ),
             "knowledge_dir": _pick(
                 explicit.get("knowledge_dir"), ("ASSISTANT_KNOWLEDGE_DIR",), PROJECT_ROOT / "knowledge"
             ),
             "evals_dir": _pick(explicit.get("evals_dir"), ("ASSISTANT_EVALS_DIR",), PROJECT_ROOT / "evals"),
             "database_url": _pick(
-                explicit.get("database_url"), ("ASSISTANT_DATABASE_URL",), f"sqlite:///{home / 'assistant.db'}"
+                explicit.get("database_url"),
+                ("ASSISTANT_DATABASE_URL",),
+                f"sqlite:///{home / 'assistant.db'}",
             ),
             "embeddings": _pick(explicit.get("embeddings"), ("ASSISTANT_EMBEDDINGS",), "minilm"),
             "app_host": _pick(explicit.get("app_host"), ("ASSISTANT_HOST",), "127.0.0.1"),
@@ -119,7 +129,9 @@ class Settings(BaseModel):
             "app_user": _pick(explicit.get("app_user"), ("ASSISTANT_APP_USER",), None),
             "app_password": _pick(explicit.get("app_password"), ("ASSISTANT_APP_PASSWORD",), None),
             "sender_name": _pick(explicit.get("sender_name"), ("ASSISTANT_SENDER_NAME",), "Omni Sales"),
-            "sender_email": _pick(explicit.get("sender_email"), ("ASSISTANT_SENDER_EMAIL",), "sales@omni.example"),
+            "sender_email": _pick(
+                explicit.get("sender_email"), ("ASSISTANT_SENDER_EMAIL",), "sales@omni.example"
+            ),
             "signature": _pick(explicit.get("signature"), ("ASSISTANT_SIGNATURE",), "Omni FastFlex team"),
             "llm": llm,
         }

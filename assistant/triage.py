@@ -64,7 +64,11 @@ def _resolve(backend: str | Backend | None, settings: Settings | None) -> tuple[
 
 
 def triage_text(
-    text: str, *, source: str = "stdin", backend: str | Backend | None = None, settings: Settings | None = None
+    text: str,
+    *,
+    source: str = "stdin",
+    backend: str | Backend | None = None,
+    settings: Settings | None = None,
 ) -> TriageReport:
     """Triage pasted notes or a transcript. Raises ``InputError`` for empty or unusable text."""
     clean = decode_text(normalize_newlines(text).encode("utf-8"), source) if text is not None else ""
@@ -78,4 +82,6 @@ def triage_path(
     """Triage a file (or ``-`` for stdin)."""
     source = read_source(path)
     chosen, settings = _resolve(backend, settings)
-    return triage_document(Document.from_text(source.text), source=source.source, backend=chosen, settings=settings)
+    return triage_document(
+        Document.from_text(source.text), source=source.source, backend=chosen, settings=settings
+    )

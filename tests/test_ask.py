@@ -179,3 +179,21 @@ def test_cli_modules_import_no_heavy_dependencies() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_duty_is_backed_by_a_playbook_sentence(settings: Settings) -> None:
+    """roles.yaml and the Markdown playbooks agree: each duty's owner is quoted from a playbook."""
+    from assistant.retrieval.index import get_retriever
+
+    playbook = get_retriever(settings).playbook
+    unbacked = []
+    for duty in playbook.duties.values():
+        if not duty.examples:
+            continue
+        answer = ask(duty.examples[0], settings)
+        if answer.duty != duty.id:
+            continue  # an example may legitimately land on a sibling duty (checked elsewhere)
+        if answer.warnings or not answer.sources:
+            unbacked.append(duty.id)
+        _assert_cited_verbatim(answer, settings)
+    assert unbacked == []

@@ -111,3 +111,33 @@ def test_duty_examples_are_embedded_at_build(shipped: Settings) -> None:
     vector = retriever.embed(["Who chases the customer after the SME call?"])[0]
     similarity = retriever.duty_similarity(vector)
     assert max(similarity, key=similarity.__getitem__) == "customer_follow_up"
+
+
+class _HashingEmbeddings:
+    """A deterministic stand-in for OpenAIEmbeddings (no network): bag of hashed words."""
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * 64
+        for word in text.lower().split():
+            vector[sum(map(ord, word)) % 64] += 1.0
+        return vector
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(text) for text in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def test_switching_embedders_rebuilds_with_the_openai_embedder(small: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.retrieval import index as index_module
+    from assistant.retrieval.embeddings import OpenAIEmbedder
+
+    assert build_index(small, progress=False).embedder.startswith("minilm:")
+    openai_settings = small.model_copy(update={"embeddings": "openai"})
+    monkeypatch.setattr(index_module, "get_embedder", lambda s: OpenAIEmbedder(s, client=_HashingEmbeddings()))
+    stats = build_index(openai_settings, progress=False)
+    assert stats.rebuilt and stats.embedder == "openai:text-embedding-3-small"
+    assert not build_index(openai_settings, progress=False).rebuilt
+    answer = ask("Who books booth space for trade shows?", settings=openai_settings)
+    assert answer.sources and answer.sources[0].doc == "knowledge/booth.md"

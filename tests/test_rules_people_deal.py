@@ -85,6 +85,8 @@ def test_device_counts(text: str, count: int) -> None:
 
 
 def test_inbound_source_and_enterprise_segment() -> None:
-    f = fields("Customer: We found you on Google and filled out the demo request. We're about 4,000 employees.")
+    f = fields(
+        "Customer: We found you on Google and filled out the demo request. We're about 4,000 employees."
+    )
     assert f.deal_source.value == "inbound"
     assert f.segment.value == "enterprise"

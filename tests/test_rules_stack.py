@@ -13,7 +13,9 @@ def fields(text: str):  # type: ignore[no-untyped-def]
 
 
 def test_aliases_map_to_canonical_names() -> None:
-    f = fields("Customer: we process with First Data and the gateway is Auth.net.\nCustomer: Cards: visa, mc, AmEx.\n")
+    f = fields(
+        "Customer: we process with First Data and the gateway is Auth.net.\nCustomer: Cards: visa, mc, AmEx.\n"
+    )
     assert f.processor.value == ["Fiserv"]
     assert f.processor.status is FieldStatus.CONFIRMED
     assert f.gateway.value == ["Authorize.net"]
@@ -37,7 +39,9 @@ def test_hedged_processor_is_uncertain(text: str) -> None:
 
 
 def test_either_or_is_a_guess() -> None:
-    f = fields("Dana (Acme): It's either Fiserv or Global, finance would know.\nSam (Omni): ok\nDana (Acme): yes")
+    f = fields(
+        "Dana (Acme): It's either Fiserv or Global, finance would know.\nSam (Omni): ok\nDana (Acme): yes"
+    )
     assert f.processor.value == ["Fiserv", "Global Payments"]
     assert f.processor.status is FieldStatus.UNCERTAIN
 
@@ -83,9 +87,17 @@ def test_model_implies_vendor_and_slash_lists() -> None:
 @pytest.mark.parametrize(
     "text,included,excluded",
     [
-        ("Customer: no kiosks, definitely not unattended, all attended lanes.", {"attended"}, {"kiosk", "unattended"}),
+        (
+            "Customer: no kiosks, definitely not unattended, all attended lanes.",
+            {"attended"},
+            {"kiosk", "unattended"},
+        ),
         ("Customer: 40 SCOs plus staffed lanes.", {"self_checkout"}, set()),
-        ("Customer: EV chargers at the depots, and pay at the pump on the forecourt.", {"ev_charging", "fuel"}, set()),
+        (
+            "Customer: EV chargers at the depots, and pay at the pump on the forecourt.",
+            {"ev_charging", "fuel"},
+            set(),
+        ),
         ("Customer: We had a wedding in the car park last week.", set(), {"parking"}),
         ("Customer: Kiosks: no. Vending: maybe next year.", {"vending"}, {"kiosk"}),
     ],

@@ -13,7 +13,7 @@ from assistant.text import MAX_INPUT_BYTES, decode_text, read_source
 
 def test_reads_utf8_and_normalises_newlines(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_bytes("Proc: Fiserv\r\nKiosks: no\r".encode())
+    path.write_bytes(b"Proc: Fiserv\r\nKiosks: no\r")
     source = read_source(path)
     assert source.text == "Proc: Fiserv\nKiosks: no\n"
     assert source.source == str(path)

@@ -9,7 +9,13 @@ from assistant.text import luhn_valid, mask_sensitive, mask_with_spans
 
 @pytest.mark.parametrize(
     "pan",
-    ["4111 1111 1111 1111", "5555-5555-5555-4444", "4012888888881881", "3782 822463 10005", "6011.1111.1111.1117"],
+    [
+        "4111 1111 1111 1111",
+        "5555-5555-5555-4444",
+        "4012888888881881",
+        "3782 822463 10005",
+        "6011.1111.1111.1117",
+    ],
 )
 def test_luhn_valid_pans_are_masked_keeping_last_four(pan: str) -> None:
     text = f"the card is {pan} ok"
@@ -20,7 +26,9 @@ def test_luhn_valid_pans_are_masked_keeping_last_four(pan: str) -> None:
     assert "*" in masked
 
 
-@pytest.mark.parametrize("number", ["4111 1111 1111 1112", "1234567890123", "555 123 4567", "1,200 terminals"])
+@pytest.mark.parametrize(
+    "number", ["4111 1111 1111 1112", "1234567890123", "555 123 4567", "1,200 terminals"]
+)
 def test_non_pans_are_left_alone(number: str) -> None:
     assert mask_sensitive(f"x {number} y") == f"x {number} y"
 

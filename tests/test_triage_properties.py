@@ -13,15 +13,54 @@ from assistant.text import normalize_newlines
 from assistant.triage import triage_text
 
 VOCAB = [
-    "Fiserv", "TSYS", "Global", "Elavon", "Worldpay", "I think", "not", "no", "kiosks", "unattended",
-    "sorry,", "we moved to", "20%", "a fifth off", "knock 20 off", "key injection", "can you handle",
-    "I told them", "we'll have you certified by March", "PAX A920", "Verifone P400", "ICC Solutions",
-    "homegrown harness", "TBD", "?", "Dana (Acme):", "Sam (Omni SDR):", "Jordan (partner rep):", "\n",
-    "> ", "From: Dana <dana@acme.com>", "4111 1111 1111 1111", "CVV 123", "two hundred ten", "lanes",
-    "per store", "40 stores", "- proc:", "Next steps:", "EB = CFO Linda Park", "[00:01:02]", ".", ",",
+    "Fiserv",
+    "TSYS",
+    "Global",
+    "Elavon",
+    "Worldpay",
+    "I think",
+    "not",
+    "no",
+    "kiosks",
+    "unattended",
+    "sorry,",
+    "we moved to",
+    "20%",
+    "a fifth off",
+    "knock 20 off",
+    "key injection",
+    "can you handle",
+    "I told them",
+    "we'll have you certified by March",
+    "PAX A920",
+    "Verifone P400",
+    "ICC Solutions",
+    "homegrown harness",
+    "TBD",
+    "?",
+    "Dana (Acme):",
+    "Sam (Omni SDR):",
+    "Jordan (partner rep):",
+    "\n",
+    "> ",
+    "From: Dana <dana@acme.com>",
+    "4111 1111 1111 1111",
+    "CVV 123",
+    "two hundred ten",
+    "lanes",
+    "per store",
+    "40 stores",
+    "- proc:",
+    "Next steps:",
+    "EB = CFO Linda Park",
+    "[00:01:02]",
+    ".",
+    ",",
 ]
 
-phrases = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=40).map(lambda words: "Notes: " + " ".join(words))
+phrases = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=40).map(
+    lambda words: "Notes: " + " ".join(words)
+)
 
 
 def _all_quotes(report) -> list[str]:  # type: ignore[no-untyped-def]

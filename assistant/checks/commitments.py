@@ -75,7 +75,12 @@ def find_commitments(ctx: Context) -> list[Commitment]:
         if sentence.role == CUSTOMER:
             if sentence.is_question:
                 reply = ctx.assessor.answer_to(sentence)
-                if reply and reply[0] is State.CONFIRMED and reply[1].role in (OMNI, REP) and not _is_leadership(reply[1]):
+                if (
+                    reply
+                    and reply[0] is State.CONFIRMED
+                    and reply[1].role in (OMNI, REP)
+                    and not _is_leadership(reply[1])
+                ):
                     answer = reply[1]
                     if not _guarded(ctx, " ".join(s.text for s in ctx.doc.turn_sentences(answer))):
                         found.append(Commitment((sentence, answer), kind))
@@ -84,8 +89,10 @@ def find_commitments(ctx: Context) -> list[Commitment]:
             continue
         if not committing:
             continue
-        if admin.search(text) and kind == "dates" and not re.search(
-            r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", text, re.IGNORECASE
+        if (
+            admin.search(text)
+            and kind == "dates"
+            and not re.search(r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", text, re.IGNORECASE)
         ):
             continue  # "I'll send the deck by Friday"
         found.append(Commitment((sentence,), kind))

@@ -39,7 +39,11 @@ def find_pricing_exceptions(ctx: Context) -> list[PricingException]:
                 start, end = sentence.start + match.start(), sentence.start + match.end()
                 if ctx.assessor.negated_before(sentence, start, end, []):
                     continue
-                if re.search(r"\b(?:no|not|never|don't|doesn't|won't|can't)\s+(?:do|offer|give)\b", text[: match.start()], re.I):
+                if re.search(
+                    r"\b(?:no|not|never|don't|doesn't|won't|can't)\s+(?:do|offer|give)\b",
+                    text[: match.start()],
+                    re.I,
+                ):
                     continue
                 found.append(PricingException(sentence, match.group()))
                 break

@@ -37,7 +37,7 @@ def _trigger(bundle: PolicyBundle, trigger_id: str, evidence: list[str], detail:
     for quote in evidence:
         if quote and quote not in unique:
             unique.append(quote)
-    return Trigger(id=trigger_id, route_to=list(rule.route_to), reason=reason, evidence=unique[:4])  # type: ignore[arg-type]
+    return Trigger(id=trigger_id, route_to=list(rule.route_to), reason=reason, evidence=unique[:4])
 
 
 def _unknown(field: Field) -> bool:
@@ -93,7 +93,9 @@ def check_use_case(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
         return None
     compiled = compile_lexicon(ctx.bundle.lexicons["use_case"])
     quotes = [
-        quote for quote in field.evidence if {entry.name for _, _, entry, _ in compiled.scan(quote)} & set(risky)
+        quote
+        for quote in field.evidence
+        if {entry.name for _, _, entry, _ in compiled.scan(quote)} & set(risky)
     ]
     detail = ", ".join(name.replace("_", " ") for name in risky)
     if field.status is FieldStatus.UNCERTAIN:

@@ -18,7 +18,10 @@ from ..errors import UserError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "triage": ("assistant.cli.triage_cmd:triage", "Extract discovery fields, raise escalation triggers, show the gate."),
+    "triage": (
+        "assistant.cli.triage_cmd:triage",
+        "Extract discovery fields, raise escalation triggers, show the gate.",
+    ),
     "ask": ("assistant.cli.ask_cmd:ask", "Answer 'who owns this?' from the playbooks, citing the passage."),
     "index": ("assistant.cli.ask_cmd:index", "Build (or rebuild) the playbook retrieval index."),
     "email": ("assistant.cli.email_cmd:email", "Draft the follow-up email for a transcript."),

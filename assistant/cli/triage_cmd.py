@@ -14,7 +14,9 @@ __all__ = ["triage"]
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON (a list, one object per input).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the contract's JSON (a list, one object per input)."
+)
 @click.option(
     "--backend",
     default=None,

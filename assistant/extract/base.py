@@ -77,15 +77,14 @@ def get_backend(name: str, settings: Settings) -> Backend:
         factory = BACKENDS[name]
     except KeyError:
         raise ConfigError(
-            f"unknown backend {name!r}; choose one of {available_backends()} "
-            "(--backend or ASSISTANT_BACKEND)"
+            f"unknown backend {name!r}; choose one of {available_backends()} (--backend or ASSISTANT_BACKEND)"
         ) from None
     if isinstance(factory, str):
         import importlib
 
         module_name, attribute = factory.split(":")
         factory = getattr(importlib.import_module(module_name), attribute)
-    backend = factory(settings)  # type: ignore[operator]
+    backend = factory(settings)
     if not isinstance(backend, Backend):
         raise ConfigError(f"backend {name!r} did not produce a Backend instance")
     return backend

@@ -86,7 +86,8 @@ def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(top)'}: {error['msg']}" for error in exc.errors()[:5]
+            f"{'.'.join(str(p) for p in error['loc']) or '(top)'}: {error['msg']}"
+            for error in exc.errors()[:5]
         )
         raise PolicyError(f"{path} does not validate: {problems}") from None
 
@@ -132,9 +133,15 @@ def _load_bundle_cached(policy_dir: str, _stamp: float) -> PolicyBundle:
         lexicons[lexicon.kind] = lexicon
     missing = [kind for kind in LEXICON_KINDS if kind not in lexicons]
     if missing:
-        raise PolicyError(f"{root / 'lexicons'} has no lexicon for {missing}; add a TOML file with kind = ...")
+        raise PolicyError(
+            f"{root / 'lexicons'} has no lexicon for {missing}; add a TOML file with kind = ..."
+        )
     return PolicyBundle(
-        policy=policy, cues=cues, lexicons=lexicons, responsibilities=responsibilities, field_labels=labels,
+        policy=policy,
+        cues=cues,
+        lexicons=lexicons,
+        responsibilities=responsibilities,
+        field_labels=labels,
         signals=signals,
     )
 

@@ -233,12 +233,13 @@ def _from_duty(
     parts: list[str] = []
     if subject:
         relation = "owns" if subject in owners else playbook.relation(subject, duty.id)
+        who = playbook.display(subject)
         verdict = {
             "owns": "Yes.",
             "approves": "Yes.",
-            "advises": f"Only in support: the {playbook.name(subject)} advises, but does not own this.",
+            "advises": f"Only in support: {who} advises, but does not own this.",
             "must_not": "No.",
-        }.get(relation or "", f"Not on their own: this is not the {playbook.name(subject)}'s call.")
+        }.get(relation or "", f"Not on their own: this is not {who}'s call.")
         parts.append(verdict)
     verb = "is" if len(owners) == 1 else "are"
     parts.append(f"{_capital(_names(playbook, owners))} {verb} responsible for {duty.label}.")
@@ -250,6 +251,7 @@ def _from_duty(
         parts.append(f"Not the job of {_names(playbook, duty.must_not, 'or')}.")
     if not_quote:
         parts.append(f'The playbook says: "{not_quote.text}"')
+    warnings = [] if owner_quote else [f"no Markdown playbook sentence names the owner of {duty.id}; see roles.yaml"]
     return AskAnswer(
         question=question,
         owners=owners,
@@ -259,6 +261,7 @@ def _from_duty(
         duty=duty.id,
         score=round(detection.score, 4),
         discount_pct=detection.pct,
+        warnings=warnings,
     )
 
 

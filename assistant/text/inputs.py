@@ -37,7 +37,9 @@ def decode_text(data: bytes, source: str) -> str:
             "split the transcript into smaller files"
         )
     if b"\x00" in data:
-        raise InputError(f"{source}: looks like a binary file, not text; paste or save the notes as plain text")
+        raise InputError(
+            f"{source}: looks like a binary file, not text; paste or save the notes as plain text"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -22,14 +22,18 @@ UNKNOWN = "unknown"
 
 _OMNI_TITLES: tuple[tuple[str, str], ...] = (
     (r"\b(?:ceo|coo|cro|founder|vp\s+sales|head\s+of\s+sales|leadership|exec(?:utive)?)\b", "leadership"),
-    (r"\b(?:cert(?:ification)?\.?\s*sme|sme|certification\s+(?:lead|engineer|specialist|team))\b", "certification_sme"),
+    (
+        r"\b(?:cert(?:ification)?\.?\s*sme|sme|certification\s+(?:lead|engineer|specialist|team))\b",
+        "certification_sme",
+    ),
     (r"\b(?:technical\s+pm|tech(?:nical)?\s+project\s+manager|tpm|pm)\b", "technical_pm"),
     (r"\b(?:program\s+manager)\b", "program_manager"),
     (r"\b(?:engineer(?:ing)?|solutions?\s+(?:engineer|architect)|se)\b", "engineering"),
     (r"\b(?:sdr|bdr|account\s+exec(?:utive)?|ae|sales)\b", "internal_sdr"),
 )
 _REP_WORDS = re.compile(
-    r"\b(?:partner|external\s+rep|ext\.?\s+rep|referral|reseller|agent|iso\s+rep|channel|rep)\b", re.IGNORECASE
+    r"\b(?:partner|external\s+rep|ext\.?\s+rep|referral|reseller|agent|iso\s+rep|channel|rep)\b",
+    re.IGNORECASE,
 )
 _CUSTOMER_WORDS = re.compile(r"\b(?:customer|client|prospect|buyer|merchant)\b", re.IGNORECASE)
 _OMNI_WORD = re.compile(r"\bomni\b", re.IGNORECASE)
@@ -39,7 +43,9 @@ _OMNI_WORD = re.compile(r"\bomni\b", re.IGNORECASE)
 class SpeakerInfo:
     name: str  # as written in the label, without the parenthetical
     role: str = UNKNOWN  # customer | omni | external_rep | unknown
-    title: str | None = None  # Omni sub-role id (internal_sdr, certification_sme, technical_pm, leadership...)
+    title: str | None = (
+        None  # Omni sub-role id (internal_sdr, certification_sme, technical_pm, leadership...)
+    )
     affiliation: str | None = None  # company named beside the speaker ("Acme")
     job_title: str | None = None  # customer's title if given ("VP Payments")
 
@@ -66,7 +72,17 @@ def classify_affiliation(text: str) -> tuple[str, str | None]:
     ):
         # a bare role label such as "SDR" or "Cert SME" is an Omni person
         lowered = text.strip().lower()
-        if lowered in {"sdr", "bdr", "sme", "cert sme", "certification sme", "pm", "tpm", "technical pm", "ae"}:
+        if lowered in {
+            "sdr",
+            "bdr",
+            "sme",
+            "cert sme",
+            "certification sme",
+            "pm",
+            "tpm",
+            "technical pm",
+            "ae",
+        }:
             return OMNI, title
     return UNKNOWN, None
 

@@ -170,7 +170,11 @@ class Assessor:
             if (a, b) == (clause_start, clause_end):
                 continue
             chunk = self.doc.text[a:b]
-            if self._words(chunk) <= 8 and self.is_hedged_text(chunk) and not any(a <= s < b for s, _ in others):
+            if (
+                self._words(chunk) <= 8
+                and self.is_hedged_text(chunk)
+                and not any(a <= s < b for s, _ in others)
+            ):
                 return True
         after = self.doc.text[end : min(sentence.end, end + 3)]
         if after.lstrip(" )").startswith("?") and sentence.role in (UNKNOWN, CUSTOMER):
@@ -196,7 +200,11 @@ class Assessor:
         if answer is None or answer.role == question.role:
             return None
         head = answer.text[:40]
-        for phrases, state in ((self.unsure, State.UNCERTAIN), (self.no, State.NEGATED), (self.yes, State.CONFIRMED)):
+        for phrases, state in (
+            (self.unsure, State.UNCERTAIN),
+            (self.no, State.NEGATED),
+            (self.yes, State.CONFIRMED),
+        ):
             match = phrases.search(head)
             if match and match.start() <= 2:
                 return state, answer
@@ -224,7 +232,11 @@ class Assessor:
             return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
         if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(sentence.text):
             return Assessment(State.IGNORED)  # Omni or the rep talking about themselves
-        if role not in (CUSTOMER, UNKNOWN) and self.conversation and self.hedged(sentence, start, end, others):
+        if (
+            role not in (CUSTOMER, UNKNOWN)
+            and self.conversation
+            and self.hedged(sentence, start, end, others)
+        ):
             return Assessment(State.IGNORED)  # "Fiserv, I'm guessing?" from Omni is a guess, not a fact
         corrected = self.correction_before(sentence, start) is not None
         if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end):
@@ -233,8 +245,12 @@ class Assessor:
             return Assessment(State.PAST, evidence, corrected)
         if self.hedged(sentence, start, end, others):
             return Assessment(State.UNCERTAIN, evidence, corrected)
-        if sentence.is_question and role == CUSTOMER and not re.search(
-            r"\b(?:we|we're|our|us|i|i'm|my)\b", self.doc.text[clause[0] : sentence.end], re.IGNORECASE
+        if (
+            sentence.is_question
+            and role == CUSTOMER
+            and not re.search(
+                r"\b(?:we|we're|our|us|i|i'm|my)\b", self.doc.text[clause[0] : sentence.end], re.IGNORECASE
+            )
         ):
             return Assessment(State.IGNORED)
         return Assessment(State.CONFIRMED, evidence, corrected)

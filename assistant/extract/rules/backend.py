@@ -8,6 +8,7 @@ from ...policy import load_bundle
 from ...schema import DiscoveryFields
 from ..base import Backend, Extraction
 from .assess import State
+from .company import extract_company
 from .context import Context
 from .deal import (
     extract_budget,
@@ -17,14 +18,8 @@ from .deal import (
     extract_next_steps,
     extract_timeline,
 )
-from .people import (
-    extract_champion,
-    extract_company,
-    extract_contact,
-    extract_deal_source,
-    extract_economic_buyer,
-    extract_segment,
-)
+from .people import extract_champion, extract_contact, extract_economic_buyer
+from .qualification import extract_deal_source, extract_segment
 from .requests import extract_requested_responsibilities, find_requests
 from .stack import LEXICON_FIELDS, ValueReading, field_from_readings, read_values
 
@@ -35,7 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["RulesBackend", "extract_fields"]
 
 
-def _vendors_with_models(ctx: Context, vendors: list[ValueReading], models: list[ValueReading]) -> list[ValueReading]:
+def _vendors_with_models(
+    ctx: Context, vendors: list[ValueReading], models: list[ValueReading]
+) -> list[ValueReading]:
     """A model named without its maker still tells the maker ("A920s" are PAX)."""
     known = {reading.name for reading in vendors}
     out = list(vendors)
@@ -50,11 +47,15 @@ def _vendors_with_models(ctx: Context, vendors: list[ValueReading], models: list
 def extract_fields(ctx: Context) -> DiscoveryFields:
     fields = DiscoveryFields()
     readings = {name: read_values(ctx, kind) for name, kind in LEXICON_FIELDS.items()}
-    readings["terminal_vendor"] = _vendors_with_models(ctx, readings["terminal_vendor"], readings["terminal_models"])
+    readings["terminal_vendor"] = _vendors_with_models(
+        ctx, readings["terminal_vendor"], readings["terminal_models"]
+    )
     for name in LEXICON_FIELDS:
         fields.set(name, field_from_readings(ctx, name, readings[name]))
     tooling = fields.tooling
-    nonstandard = [r for r in readings["tooling"] if r.nonstandard and r.state in (State.CONFIRMED, State.UNCERTAIN)]
+    nonstandard = [
+        r for r in readings["tooling"] if r.nonstandard and r.state in (State.CONFIRMED, State.UNCERTAIN)
+    ]
     if nonstandard and tooling.present:
         tooling.model_extra["nonstandard"] = [r.name for r in nonstandard]  # type: ignore[index]
     fields.company = extract_company(ctx)
@@ -84,5 +85,3 @@ class RulesBackend(Backend):
     def extract(self, doc: Document) -> Extraction:
         ctx = Context.create(doc, load_bundle(self.settings))
         return Extraction(fields=extract_fields(ctx), backend=self.name)
-
-

@@ -32,7 +32,10 @@ class Context:
             labels = self.bundle.field_labels.labels
             label_fields = {
                 kind: frozenset(
-                    label for name, words in labels.items() if name.startswith(kind.split("_")[0]) for label in words
+                    label
+                    for name, words in labels.items()
+                    if name.startswith(kind.split("_")[0])
+                    for label in words
                 )
                 for kind in self.bundle.lexicons
             }

@@ -28,7 +28,9 @@ DEVICE_NOUNS = (
     r"scos?|self-checkouts?|stations?|endpoints?|a920s?|p400s?|[A-Z]{1,4}\d{2,4}s)"
 )
 _SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
-_COUNT = re.compile(rf"(?P<n>{NUMBER})\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b", re.IGNORECASE)
+_COUNT = re.compile(
+    rf"(?P<n>{NUMBER})\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b", re.IGNORECASE
+)
 _MULTIPLY = re.compile(
     rf"(?P<a>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
     rf"(?P<b>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
@@ -83,7 +85,12 @@ def extract_device_count(ctx: Context) -> Field:
             if re.match(r"\s*(?:%|percent|pct|k\b)", tail, re.IGNORECASE):
                 continue
             value = parse_number(match.group("n"))
-            if value is None or value < 1 or value > 1_000_000 or (1990 <= value <= 2100 and "," not in match.group("n")):
+            if (
+                value is None
+                or value < 1
+                or value > 1_000_000
+                or (1990 <= value <= 2100 and "," not in match.group("n"))
+            ):
                 continue
             if _negated(ctx, sentence, start, sentence.start + match.end()):
                 continue
@@ -110,20 +117,27 @@ def extract_device_count(ctx: Context) -> Field:
         status = FieldStatus.CONFIRMED
     else:
         status = FieldStatus.UNCERTAIN
-    return build_field(int(round(best[0])), status, [ctx.quote_sentence(best[1])])
+    return build_field(round(best[0]), status, [ctx.quote_sentence(best[1])])
 
 
 _PER_SITE = re.compile(
     rf"(?P<b>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
     re.IGNORECASE,
 )
-_SITE_COUNT = re.compile(rf"(?P<a>{NUMBER})\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<site>{_SITES})\b", re.IGNORECASE)
+_SITE_COUNT = re.compile(
+    rf"(?P<a>{NUMBER})\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<site>{_SITES})\b", re.IGNORECASE
+)
 
 
 def _per_site_totals(ctx: Context) -> list[tuple[float, Sentence, bool]]:
-    """"42 stores" ... "8 lanes per store" in another sentence: 336 lanes."""
+    """ "42 stores" ... "8 lanes per store" in another sentence: 336 lanes."""
     numeric = [s for s in ctx.doc.sentences if _HAS_NUMBER.search(s.text) and _speaks_for_customer(ctx, s)]
-    per_site = [(s, m) for s in numeric if re.search(r"\b(?:per|each|every|a)\s", s.text) for m in _PER_SITE.finditer(s.text)]
+    per_site = [
+        (s, m)
+        for s in numeric
+        if re.search(r"\b(?:per|each|every|a)\s", s.text)
+        for m in _PER_SITE.finditer(s.text)
+    ]
     if not per_site:
         return []
     sites = [(s, m) for s in numeric for m in _SITE_COUNT.finditer(s.text)]
@@ -160,16 +174,26 @@ def extract_timeline(ctx: Context) -> Field:
                 if ctx.assessor.value_is_unknown(value):
                     return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
                 return build_field(value.strip(" ."), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
-        if not _speaks_for_customer(ctx, sentence) or (ctx.assessor.conversation and sentence.role in (OMNI, REP)):
+        if not _speaks_for_customer(ctx, sentence) or (
+            ctx.assessor.conversation and sentence.role in (OMNI, REP)
+        ):
             continue
         if sentence.is_question and sentence.role != CUSTOMER:
             continue
         match = date_re.search(sentence.text)
         if not match or not context.search(sentence.text):
             continue
-        if _MEETING.search(sentence.text) and not re.search(r"\b(?:live|launch|go-live|certif|rollout|deadline)", sentence.text, re.I):
+        if _MEETING.search(sentence.text) and not re.search(
+            r"\b(?:live|launch|go-live|certif|rollout|deadline)", sentence.text, re.I
+        ):
             continue
-        score = 2 if re.search(r"\b(?:go[\s-]?live|live|launch|deadline|certified|rollout|need)\b", sentence.text, re.I) else 1
+        score = (
+            2
+            if re.search(
+                r"\b(?:go[\s-]?live|live|launch|deadline|certified|rollout|need)\b", sentence.text, re.I
+            )
+            else 1
+        )
         if best is None or score > best[0]:
             best = (score, match.group().strip(), sentence)
     if best is None:
@@ -185,9 +209,13 @@ def extract_budget(ctx: Context) -> Field:
             span = ctx.label_value(sentence)
             if span:
                 value = ctx.doc.text[span[0] : span[1]].strip()
-                status = FieldStatus.UNCERTAIN if ctx.assessor.value_is_unknown(value) else _status(ctx, sentence)
+                status = (
+                    FieldStatus.UNCERTAIN if ctx.assessor.value_is_unknown(value) else _status(ctx, sentence)
+                )
                 return build_field(
-                    None if status is FieldStatus.UNCERTAIN and ctx.assessor.value_is_unknown(value) else value.strip(" ."),
+                    None
+                    if status is FieldStatus.UNCERTAIN and ctx.assessor.value_is_unknown(value)
+                    else value.strip(" ."),
                     status,
                     [ctx.quote_sentence(sentence)],
                 )
@@ -200,7 +228,9 @@ def extract_budget(ctx: Context) -> Field:
         if money:
             return build_field(money[0].text.strip(), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
         if re.search(r"\bbudget\b", sentence.text, re.I) and re.search(
-            r"\b(?:no|not\s+yet|tbd|unknown|haven't|hasn't|isn't|not\s+(?:set|approved|allocated)|pending)\b", sentence.text, re.I
+            r"\b(?:no|not\s+yet|tbd|unknown|haven't|hasn't|isn't|not\s+(?:set|approved|allocated)|pending)\b",
+            sentence.text,
+            re.I,
         ):
             return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
     return Field()
@@ -250,11 +280,17 @@ def discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
                 re.IGNORECASE,
             ):
                 continue
-            if re.search(r"^\s*of\s+(?:our|the|their|all|transactions|volume|stores|sales|revenue)", text[match.end :][:30], re.I):
+            if re.search(
+                r"^\s*of\s+(?:our|the|their|all|transactions|volume|stores|sales|revenue)",
+                text[match.end :][:30],
+                re.I,
+            ):
                 continue
             start, end = sentence.start + match.start, sentence.start + match.end
             if _negated(ctx, sentence, start, end) or re.search(
-                r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b", text, re.IGNORECASE
+                r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
+                text,
+                re.IGNORECASE,
             ):
                 continue
             out.append((match.value, sentence, ctx.assessor.is_hedged_text(text)))
@@ -277,15 +313,21 @@ def extract_next_steps(ctx: Context) -> Field:
     cues = ctx.phrases(ctx.bundle.signals.deal.next_steps_cues)
     steps: list[str] = []
     for sentence in ctx.doc.sentences:
-        in_section = sentence.section is not None and ctx.bundle.field_labels.field_for(sentence.section) == "next_steps"
+        in_section = (
+            sentence.section is not None
+            and ctx.bundle.field_labels.field_for(sentence.section) == "next_steps"
+        )
         labelled = ctx.label_field(sentence) == "next_steps"
         if labelled and ctx.label_value(sentence) is None:
             continue  # the "Next steps:" heading itself
-        if in_section or labelled or (cues.search(sentence.text) and not sentence.is_question and sentence.quoted == 0):
+        if (
+            in_section
+            or labelled
+            or (cues.search(sentence.text) and not sentence.is_question and sentence.quoted == 0)
+        ):
             quote = ctx.quote_sentence(sentence)
             if quote and quote not in steps and len(quote) > 6:
                 steps.append(quote)
     if not steps:
         return Field()
     return build_field(steps[:8], FieldStatus.CONFIRMED, steps[:8])
-

@@ -173,7 +173,9 @@ def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
                     compiled.sensitive.setdefault(_key(tokens), (entry, True))
     if lexicon.context:
         words = sorted(lexicon.context, key=len, reverse=True)
-        compiled.context = re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b", re.IGNORECASE)
+        compiled.context = re.compile(
+            r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b", re.IGNORECASE
+        )
     _CACHE[id(lexicon)] = (lexicon, compiled)
     return compiled
 
@@ -228,7 +230,9 @@ def find_all_mentions(
                 hit = lexicon.match_at(sentence.text, tokens, index)
                 if hit is not None:
                     stop, entry, needs = hit
-                    found.setdefault(kind, []).append((tokens[0][index][0], tokens[0][stop - 1][1], entry, needs))
+                    found.setdefault(kind, []).append(
+                        (tokens[0][index][0], tokens[0][stop - 1][1], entry, needs)
+                    )
                     free[kind] = stop
         for kind, hits in found.items():
             lexicon = compiled[kind]
@@ -244,7 +248,9 @@ def find_all_mentions(
     return result
 
 
-def find_mentions(doc: Document, lexicon: Lexicon, *, label_fields: frozenset[str] = frozenset()) -> list[Mention]:
+def find_mentions(
+    doc: Document, lexicon: Lexicon, *, label_fields: frozenset[str] = frozenset()
+) -> list[Mention]:
     """Every mention of one lexicon (see :func:`find_all_mentions`)."""
     return find_all_mentions(doc, {lexicon.kind: lexicon}, {lexicon.kind: label_fields})[lexicon.kind]
 

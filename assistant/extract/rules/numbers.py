@@ -8,28 +8,69 @@ from dataclasses import dataclass
 __all__ = ["NUMBER", "NumberMatch", "find_money", "find_numbers", "find_percentages", "parse_number"]
 
 _UNITS = {
-    "zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "k": 1000, "million": 1_000_000, "mm": 1_000_000, "m": 1_000_000}
-_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-        r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|" \
-        r"hundred|thousand|million)"
-_WORD_NUMBER = rf"(?:(?:a|an)\s+(?:hundred|thousand|dozen|couple(?:\s+(?:of\s+)?hundred)?)|{_WORD})(?:[\s\-]+(?:and\s+)?{_WORD})*" \
-               r"(?:\s+and\s+a\s+half)?"
+_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|million)"
+)
+_WORD_NUMBER = (
+    rf"(?:(?:a|an)\s+(?:hundred|thousand|dozen|couple(?:\s+(?:of\s+)?hundred)?)|{_WORD})(?:[\s\-]+(?:and\s+)?{_WORD})*"
+    r"(?:\s+and\s+a\s+half)?"
+)
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?[kK]\b|\s?(?:mm|MM|M)\b)?"
-NUMBER = rf"(?:{_DIGITS}|{_WORD_NUMBER}|(?:a\s+)?dozen|(?:a\s+)?couple(?:\s+of)?(?:\s+hundred)?|half\s+a\s+dozen)"
+NUMBER = (
+    rf"(?:{_DIGITS}|{_WORD_NUMBER}|(?:a\s+)?dozen|(?:a\s+)?couple(?:\s+of)?(?:\s+hundred)?|half\s+a\s+dozen)"
+)
 _NUMBER_RE = re.compile(rf"(?<![\w/.$])(?P<n>{NUMBER})(?![\w/])", re.IGNORECASE)
 
 _FRACTIONS = {
-    "half": 50.0, "a half": 50.0, "a third": 100 / 3, "one third": 100 / 3, "a quarter": 25.0,
-    "one quarter": 25.0, "a fifth": 20.0, "one fifth": 20.0, "a tenth": 10.0, "one tenth": 10.0,
-    "two thirds": 200 / 3, "three quarters": 75.0,
+    "half": 50.0,
+    "a half": 50.0,
+    "a third": 100 / 3,
+    "one third": 100 / 3,
+    "a quarter": 25.0,
+    "one quarter": 25.0,
+    "a fifth": 20.0,
+    "one fifth": 20.0,
+    "a tenth": 10.0,
+    "one tenth": 10.0,
+    "two thirds": 200 / 3,
+    "three quarters": 75.0,
 }
 _PERCENT_RE = re.compile(
     rf"(?P<n>{_DIGITS}|{_WORD_NUMBER})\s*(?:%|per\s*cent\b|percent\b|pct\b|points?\b|pts\b)", re.IGNORECASE
@@ -137,10 +178,18 @@ def find_percentages(text: str, offset: int = 0) -> list[NumberMatch]:
             out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
     for match in _FRACTION_OFF_RE.finditer(text):
         key = re.sub(r"\s+", " ", (match.group("f") or "half").lower())
-        out.append(NumberMatch(round(_FRACTIONS[key], 1), offset + match.start(), offset + match.end(), match.group()))
+        out.append(
+            NumberMatch(
+                round(_FRACTIONS[key], 1), offset + match.start(), offset + match.end(), match.group()
+            )
+        )
     for match in _KNOCK_RE.finditer(text):
         value = parse_number(match.group("n"))
-        if value is not None and 0 < value <= 60 and not any(p.start <= offset + match.start("n") < p.end for p in out):
+        if (
+            value is not None
+            and 0 < value <= 60
+            and not any(p.start <= offset + match.start("n") < p.end for p in out)
+        ):
             out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
     return out
 

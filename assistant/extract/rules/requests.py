@@ -69,7 +69,9 @@ def find_requests(ctx: Context) -> list[Request]:
         labelled = ctx.label_field(sentence) == "requested_responsibilities"
         request = request_re.search(text)
         offer = offer_re.search(text) if role in (OMNI, REP, UNKNOWN) else None
-        asks_us = role in (OMNI, REP) and sentence.is_question and re.search(r"\b(?:us|omni|we)\b", text, re.I)
+        asks_us = (
+            role in (OMNI, REP) and sentence.is_question and re.search(r"\b(?:us|omni|we)\b", text, re.I)
+        )
         if not (labelled or request or offer or asks_us):
             continue
         owner, label = _owner_of(ctx, text)
@@ -80,7 +82,11 @@ def find_requests(ctx: Context) -> list[Request]:
                 if reply and reply[0] is State.CONFIRMED:
                     out.append(Request(sentence, label or text, owner, False, reply[1]))
             continue
-        if request and owner is None and re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I):
+        if (
+            request
+            and owner is None
+            and re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I)
+        ):
             # "Can you take that on?" points at the work named in the sentence before
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
             if previous is not None and previous.turn == sentence.turn:
@@ -91,11 +97,20 @@ def find_requests(ctx: Context) -> list[Request]:
                 out.append(Request(sentence, label or ctx.doc.text[span[0] : span[1]].strip(), owner, False))
             continue
         if request and role in (CUSTOMER, UNKNOWN, REP) and not _DECLINE.search(text[: request.end() + 40]):
-            if role == REP and not re.search(r"\b(?:they|them|their|customer|client)\b", text, re.I) and not owner:
+            if (
+                role == REP
+                and not re.search(r"\b(?:they|them|their|customer|client)\b", text, re.I)
+                and not owner
+            ):
                 continue
             out.append(Request(sentence, label or _item_after(text, request.end()), owner, False))
-        elif offer and owner and not _DECLINE.search(text) and not re.search(
-            r"\b(?:can't|cannot|won't|not)\b[^.;]{0,15}\b(?:handle|do|cover|own|take)", text, re.I
+        elif (
+            offer
+            and owner
+            and not _DECLINE.search(text)
+            and not re.search(
+                r"\b(?:can't|cannot|won't|not)\b[^.;]{0,15}\b(?:handle|do|cover|own|take)", text, re.I
+            )
         ):
             out.append(Request(sentence, label or _item_after(text, offer.end()), owner, True))
     return out

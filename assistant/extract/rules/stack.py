@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ...schema import Field, FieldStatus
 from .assess import Assessment, State
@@ -53,21 +54,26 @@ def _assess_all(ctx: Context, mentions: list[Mention], kind: str) -> list[tuple[
 
 
 def _disjunctions(ctx: Context, readings: list[tuple[Mention, Assessment]]) -> None:
-    """"Fiserv or Global": two different answers joined by "or" are a guess."""
-    for (left, left_a), (right, right_a) in zip(readings, readings[1:], strict=False):
+    """ "Fiserv or Global": two different answers joined by "or" are a guess."""
+    for (left, left_a), (right, right_a) in pairwise(readings):
         if left.sentence is not right.sentence or left.name == right.name:
             continue
         between = ctx.doc.text[left.end : right.start]
-        if _OR.match(between) or re.fullmatch(r"\s*(?:,|or|/)\s*(?:maybe|possibly)?\s*", between) or (re.search(r"\beither\b", ctx.doc.text[left.sentence.start : left.start], re.IGNORECASE) and re.search(
-            r"\bor\b", between, re.IGNORECASE
-        )):
+        if (
+            _OR.match(between)
+            or re.fullmatch(r"\s*(?:,|or|/)\s*(?:maybe|possibly)?\s*", between)
+            or (
+                re.search(r"\beither\b", ctx.doc.text[left.sentence.start : left.start], re.IGNORECASE)
+                and re.search(r"\bor\b", between, re.IGNORECASE)
+            )
+        ):
             for assessment in (left_a, right_a):
                 if assessment.state is State.CONFIRMED:
                     assessment.state = State.UNCERTAIN
 
 
 def _corrections(ctx: Context, readings: list[tuple[Mention, Assessment]]) -> None:
-    """"We're on TSYS, sorry, we moved to Worldpay": the corrected answer replaces the earlier one."""
+    """ "We're on TSYS, sorry, we moved to Worldpay": the corrected answer replaces the earlier one."""
     for index, (mention, assessment) in enumerate(readings):
         if assessment.state not in (State.CONFIRMED, State.UNCERTAIN):
             continue
@@ -82,7 +88,10 @@ def _corrections(ctx: Context, readings: list[tuple[Mention, Assessment]]) -> No
             nearby = (
                 at_start
                 and mention.sentence.index - earlier.sentence.index <= 3
-                and (earlier.sentence.speaker is mention.sentence.speaker or earlier.sentence.turn == mention.sentence.turn)
+                and (
+                    earlier.sentence.speaker is mention.sentence.speaker
+                    or earlier.sentence.turn == mention.sentence.turn
+                )
             )
             if same_sentence or nearby:
                 earlier_a.state = State.PAST
@@ -104,7 +113,11 @@ def read_values(ctx: Context, kind: str) -> list[ValueReading]:
         confirmed_by = {id(m.sentence.speaker) for m, a in live if a.state is State.CONFIRMED}
         if last_state is State.PAST:
             final = State.PAST
-        elif last_state is State.UNCERTAIN and confirmed_by and id(live[-1][0].sentence.speaker) not in confirmed_by:
+        elif (
+            last_state is State.UNCERTAIN
+            and confirmed_by
+            and id(live[-1][0].sentence.speaker) not in confirmed_by
+        ):
             final = State.UNCERTAIN  # someone else casts doubt on an earlier answer: conflicting answers
         elif State.CONFIRMED in states:
             final = State.CONFIRMED
@@ -136,14 +149,16 @@ def _evidence(ctx: Context, reading: ValueReading) -> list[str]:
 
 
 def _unknown_label_evidence(ctx: Context, field_name: str) -> list[str]:
-    """"Proc: TBD" or "KIF: ?" says the field is open."""
+    """ "Proc: TBD" or "KIF: ?" says the field is open."""
     quotes = []
     for sentence in ctx.doc.sentences:
         if ctx.label_field(sentence) != field_name:
             continue
         span = ctx.label_value(sentence)
         value = ctx.doc.text[span[0] : span[1]] if span else ""
-        if re.search(r"(?i)\b(?:didn'?t|never|did\s+not)\s+come\s+up|not\s+(?:discussed|covered|asked)|n/a\b", value):
+        if re.search(
+            r"(?i)\b(?:didn'?t|never|did\s+not)\s+come\s+up|not\s+(?:discussed|covered|asked)|n/a\b", value
+        ):
             continue  # not discussed: missing, not uncertain
         if not span or ctx.assessor.value_is_unknown(value):
             quotes.append(ctx.quote_sentence(sentence))

@@ -1,0 +1,144 @@
+"""Who each speaker is: Omni (and which role), the external rep, or the customer.
+
+Roles come from what the text shows: a parenthetical after the name ("Dana
+(Acme)", "Sam [Omni SDR]"), an attendee list, an e-mail address or signature, a
+self-introduction ("this is Priya from Omni"), a colleague introduced by name
+("we've got Graham Holt, our technical PM"), or a role word used as the label.
+A named speaker never tied to Omni or the partner is the customer, the other
+party of every call.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .speakers import CUSTOMER, OMNI, REP, UNKNOWN, SpeakerInfo, classify_affiliation, omni_title
+
+if TYPE_CHECKING:
+    from .lines import Line
+
+__all__ = ["apply_affiliation", "email_sender", "resolve_roles", "speaker_from"]
+
+_SELF_INTRO_OMNI = re.compile(
+    r"\b(?:this\s+is|i'?m|i\s+am|my\s+name\s+is)\b[^.?!\n]{0,60}\b(?:from|at|with|on)\s+(?:the\s+)?omni\b"
+    r"|\b(?:here\s+at|on\s+the)\s+omni\b|\bomni'?s\s+(?:cert|certification|sdr|sales|technical|pm)",
+    re.IGNORECASE,
+)
+_SELF_INTRO_REP = re.compile(
+    r"\b(?:i'?m|i\s+am|this\s+is)\b[^.?!\n]{0,60}\b(?:partner|referral|reseller|rep\b)", re.IGNORECASE
+)
+
+
+def speaker_from(key: str, paren: str | None, speakers: dict[str, SpeakerInfo]) -> str:
+    name = key.strip()
+    info = speakers.get(name.lower())
+    if info is None:
+        info = SpeakerInfo(name=name)
+        speakers[name.lower()] = info
+    if paren:
+        apply_affiliation(info, paren.strip("()[] "))
+    elif info.role == UNKNOWN:
+        role, title = classify_affiliation(name)
+        if role != UNKNOWN:
+            info.role, info.title = role, title
+    return name.lower()
+
+
+def apply_affiliation(info: SpeakerInfo, affiliation: str) -> None:
+    role, title = classify_affiliation(affiliation)
+    parts = [part.strip() for part in re.split(r"[,/|–—]|\s-\s", affiliation) if part.strip()]
+    if role == UNKNOWN and parts:
+        role = CUSTOMER
+        info.affiliation = parts[0]
+        if len(parts) > 1:
+            info.job_title = parts[1]
+    elif role == CUSTOMER and len(parts) > 1:
+        info.job_title = parts[-1]
+    if info.role == UNKNOWN or role != UNKNOWN:
+        info.role, info.title = role, title
+
+
+def email_sender(who: str, speakers: dict[str, SpeakerInfo]) -> str:
+    match = re.match(
+        r"\s*\"?(?P<name>[^<\"]*?)\"?\s*(?:<(?P<addr>[^>]+)>|\[mailto:(?P<addr2>[^\]]+)\])?\s*$", who
+    )
+    name = (match.group("name") if match else who).strip() or who.strip()
+    address = ((match.group("addr") or match.group("addr2")) if match else None) or (
+        name if "@" in name else ""
+    )
+    if "@" in name and match and not (match.group("addr") or match.group("addr2")):
+        name = name.split("@")[0].replace(".", " ").title()
+    name = re.split(r"\s+(?:@|at)\s+|\s*[\(\[|]", name, maxsplit=1)[0].strip() or name
+    name = re.sub(r"^(?:(?:AM|PM|UTC|GMT|[A-Z]{2,4}T)\s+)+", "", name).strip() or name
+    key = speaker_from(name, None, speakers)
+    info = speakers[key]
+    domain = address.split("@")[-1].lower() if "@" in address else ""
+    if info.role == UNKNOWN:
+        role, title = classify_affiliation(who.replace("@", " ").replace(".", " "))
+        if "omni" in domain:
+            info.role, info.title = OMNI, info.title or omni_title(who) or "internal_sdr"
+        elif re.search(r"partner|referral|reseller|agent|channel", domain):
+            info.role = REP
+        elif role != UNKNOWN:
+            info.role, info.title = role, title
+        elif domain:
+            info.role = CUSTOMER
+    return key
+
+
+def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]) -> None:
+    """Self-introductions, then default the unknown named speakers to the customer."""
+    for line in lines:
+        if line.skip or not line.speaker_key:
+            continue
+        info = speakers[line.speaker_key]
+        if info.role != UNKNOWN:
+            continue
+        content = text[line.content_start : line.end]
+        if _SELF_INTRO_OMNI.search(content):
+            info.role, info.title = OMNI, omni_title(content) or "internal_sdr"
+        elif _SELF_INTRO_REP.search(content):
+            info.role = REP
+    # people introduced by someone at Omni: "we've got Graham Holt, our technical PM"
+    for info in speakers.values():
+        if info.role != UNKNOWN:
+            continue
+        first = re.escape(info.name.split()[0])
+        full = re.escape(info.name)
+        intro = re.search(
+            rf"\b(?:{full}|{first})\b,?\s+(?:who'?s\s+|is\s+)?(?:our|my|omni'?s)\s+(?P<t>[\w\s.\-]{{2,40}}?)(?=[,.;]|\s+and\b|$)"
+            rf"|\b(?:our|my|omni'?s)\s+(?P<t2>[\w\s.\-]{{2,40}}?),?\s+(?:{full}|{first})\b"
+            rf"|\b(?:{full}|{first})\s+(?:from|at|with)\s+omni\b",
+            text,
+        )
+        if intro:
+            words = intro.group("t") or intro.group("t2") or "omni"
+            title = omni_title(words)
+            if title or "omni" in intro.group().lower():
+                info.role, info.title = OMNI, title or "internal_sdr"
+    # a signature such as "Dev Malhotra | Partner, Lakefront Channel Partners" marks the external rep
+    for info in speakers.values():
+        if info.role in (UNKNOWN, CUSTOMER) and not info.affiliation:
+            for raw_line in text.split("\n"):
+                bare = raw_line.strip(" \t->*|")
+                rest = bare[len(info.name) :]
+                if (
+                    bare.startswith(info.name)
+                    and len(bare) < 100
+                    and re.search(
+                        r"\b(?:partner|partners|referral|reseller|rep\s+group|channel)\b", rest, re.I
+                    )
+                    and not re.search(r"[.?!]\s+\w|:", rest)
+                ):
+                    info.role = REP
+                    break
+    if any(info.role in (OMNI, REP) for info in speakers.values()):
+        for info in speakers.values():
+            if info.role == UNKNOWN and info.name.lower() not in {"q", "a", "interviewer", "host"}:
+                info.role = CUSTOMER
+    question = speakers.get("q")
+    answer = speakers.get("a")
+    if question and answer:
+        question.role, question.title = OMNI, "internal_sdr"
+        answer.role = CUSTOMER
