@@ -125,6 +125,8 @@ class CueLists(_Strict):
     not_negations: list[str]
     corrections: list[str]
     past_markers: list[str]
+    replacement_markers: list[str] = Field(default_factory=list)
+    generic_markers: list[str] = Field(default_factory=list)
     future_markers: list[str] = Field(default_factory=list)
     affirmative_answers: list[str]
     negative_answers: list[str]

@@ -135,6 +135,7 @@ def _pick(
     negated: bool,
     used: set[str],
     prefer: str | None = None,
+    numbers: frozenset[str] = frozenset(),
 ) -> _Sentence | None:
     """The sentence that best backs ``want`` roles (as owners, or as negated roles)."""
     best: tuple[float, _Sentence] | None = None
@@ -149,6 +150,7 @@ def _pick(
             + 0.2 * len(want & named)
             + (0.4 if want & sentence.subjects else 0.0)
             + (0.6 if prefer and prefer in named else 0.0)
+            + 0.6 * len(numbers & sentence.tokens)  # a discount band's bounds ("15", "25")
         )
         if best is None or score > best[0]:
             best = (score, sentence)
@@ -214,8 +216,9 @@ def _from_duty(
     stems = _stems(question, duty, band, playbook.role_stems)
     used: set[str] = set()
     sources: list[Source] = []
-    owner_quote = _pick(table, ranks, {owners[0]}, stems, False, used) or _pick(
-        table, ranks, set(owners), stems, False, used
+    numbers = _band_numbers(playbook, band)
+    owner_quote = _pick(table, ranks, {owners[0]}, stems, False, used, numbers=numbers) or _pick(
+        table, ranks, set(owners), stems, False, used, numbers=numbers
     )
     if owner_quote:
         used.add(owner_quote.text)
@@ -301,6 +304,16 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
         sources=[_source(sentence)],
         score=round(best[0], 4),
     )
+
+
+def _band_numbers(playbook: Playbook, band: DiscountBand | None) -> frozenset[str]:
+    """The bounds of a discount band as words ("15", "25"), to prefer the matrix line about it."""
+    if band is None or playbook.discount is None:
+        return frozenset()
+    bands = playbook.discount.bands
+    index = bands.index(band)
+    bounds = [bands[index - 1].up_to if index else None, band.up_to]
+    return frozenset(f"{bound:g}" for bound in bounds if bound is not None)
 
 
 def _matrix(playbook: Playbook) -> str:

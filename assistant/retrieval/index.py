@@ -135,7 +135,8 @@ def build_index(settings: Settings | None = None, force: bool = False, *, progre
     files = knowledge_files(settings.knowledge_dir)
     digest = content_hash(settings.knowledge_dir, embedder_id(settings))
     manifest = _read_manifest(folder)
-    if not force and manifest.get("content_hash") == digest and (folder / "chroma").is_dir():
+    complete = all((folder / name).exists() for name in ("chroma", "chunks.json", "duties.npz"))
+    if not force and manifest.get("content_hash") == digest and complete:
         return IndexStats(
             files=len(files), chunks=int(manifest.get("chunks", 0)), seconds=time.perf_counter() - started,
             rebuilt=False, embedder=embedder_id(settings), content_hash=digest,

@@ -1,7 +1,8 @@
 """Optional LLM phrasing of an ownership answer (``assistant ask --backend llm``).
 
-The model only rewrites the answer in plain words.  What it claims is checked against the
-sources before it is shown: owners must be contract role ids, never a must-not role, and
+The model only rewrites the answer in plain words (prompts: ``prompts/ask/system.j2``,
+``prompts/ask/user.j2``).  What it claims is checked against the sources before it is
+shown: owners must be contract role ids, never a must-not role, and
 either the structured playbook's owners or roles named in a quote the model copied; every
 quote must be an exact substring of the cited playbook.  Anything that fails is dropped,
 and an unusable reply falls back to the deterministic answer.
@@ -21,24 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..config import Settings
     from .index import Retriever
 
-__all__ = ["SYSTEM_PROMPT", "phrase_with_llm"]
-
-SYSTEM_PROMPT = """You answer "who owns this?" questions for Omni's FastFlex sales team.
-Use ONLY the playbook passages you are given. Never name an owner the passages do not support.
-Role ids: {role_ids}.
-Reply with one JSON object and nothing else:
-{{"answer": "2-3 plain sentences: who owns it, who must not, and why",
-  "owners": ["role id", "..."],
-  "quotes": [{{"doc": "knowledge/<file>.md", "quote": "a sentence copied exactly from that passage"}}]}}
-Owners are most responsible first; use [] when the passages do not say who owns it."""
-
-USER_PROMPT = """Question: {question}
-
-Structured playbook (roles.yaml): owners {owners}; must not own it: {must_not}.
-Draft answer: {draft}
-
-Passages:
-{passages}"""
+__all__ = ["phrase_with_llm"]
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
 
@@ -95,18 +79,19 @@ def phrase_with_llm(
     passages = _passages(draft, retriever)
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    messages = [
-        SystemMessage(content=SYSTEM_PROMPT.format(role_ids=", ".join(ROLE_IDS))),
-        HumanMessage(
-            content=USER_PROMPT.format(
-                question=draft.question,
-                owners=draft.owners or "none named",
-                must_not=draft.must_not or "none named",
-                draft=draft.answer,
-                passages="\n\n".join(f"[{doc} - {section}]\n{text}" for doc, section, text in passages),
-            )
-        ),
-    ]
+    from ..prompts import render_prompt
+
+    system = render_prompt("ask/system", settings=settings, role_ids=list(ROLE_IDS))
+    user = render_prompt(
+        "ask/user",
+        settings=settings,
+        question=draft.question,
+        owners=list(draft.owners),
+        must_not=list(draft.must_not),
+        draft=draft.answer,
+        passages=[{"doc": doc, "section": section, "text": text} for doc, section, text in passages],
+    )
+    messages = [SystemMessage(content=system), HumanMessage(content=user)]
     try:
         reply = chat.invoke(messages)
     except Exception as exc:

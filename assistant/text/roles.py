@@ -101,22 +101,35 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
         elif _SELF_INTRO_REP.search(content):
             info.role = REP
     # people introduced by someone at Omni: "we've got Graham Holt, our technical PM"
+    omni_lines = [
+        text[line.content_start : line.end]
+        for line in lines
+        if not line.skip
+        and (
+            (line.speaker_key and speakers[line.speaker_key].role == OMNI)
+            or re.search(r"\bomni\b", text[line.content_start : line.end], re.IGNORECASE)
+        )
+    ]
     for info in speakers.values():
         if info.role != UNKNOWN:
             continue
         first = re.escape(info.name.split()[0])
         full = re.escape(info.name)
-        intro = re.search(
-            rf"\b(?:{full}|{first})\b,?\s+(?:who'?s\s+|is\s+)?(?:our|my|omni'?s)\s+(?P<t>[\w\s.\-]{{2,40}}?)(?=[,.;]|\s+and\b|$)"
-            rf"|\b(?:our|my|omni'?s)\s+(?P<t2>[\w\s.\-]{{2,40}}?),?\s+(?:{full}|{first})\b"
-            rf"|\b(?:{full}|{first})\s+(?:from|at|with)\s+omni\b",
-            text,
+        pattern = re.compile(
+            rf"\b(?:{full}|{first})\b,?[ \t]+(?:who'?s[ \t]+|is[ \t]+)?(?:our|my|omni'?s)[ \t]+"
+            rf"(?P<t>[\w \t.\-]{{2,40}}?)(?=[,.;]|[ \t]+and\b|$)"
+            rf"|\b(?:our|my|omni'?s)[ \t]+(?P<t2>[\w \t.\-]{{2,40}}?),?[ \t]+(?:{full}|{first})\b"
+            rf"|\b(?:{full}|{first})[ \t]+(?:from|at|with)[ \t]+omni\b"
         )
-        if intro:
+        for content in omni_lines:
+            intro = pattern.search(content)
+            if not intro:
+                continue
             words = intro.group("t") or intro.group("t2") or "omni"
             title = omni_title(words)
             if title or "omni" in intro.group().lower():
                 info.role, info.title = OMNI, title or "internal_sdr"
+                break
     # a signature such as "Dev Malhotra | Partner, Lakefront Channel Partners" marks the external rep
     for info in speakers.values():
         if info.role in (UNKNOWN, CUSTOMER) and not info.affiliation:

@@ -12,12 +12,13 @@ import re
 from typing import TYPE_CHECKING
 
 from ...schema import Trigger
-from ..rules.matcher import PhraseSet
 from ..rules.numbers import find_percentages
 
 if TYPE_CHECKING:
     from .schema import ProposedTrigger
     from .verify import Verifier
+
+from .verify import phrases
 
 __all__ = ["check_trigger", "trigger_detail"]
 
@@ -93,8 +94,7 @@ def trigger_detail(verifier: Verifier, trigger_id: str, evidence: str) -> str | 
         unclear = verifier.is_hedged(evidence) or bool(_NON_STANDARD.search(evidence))
         return "tooling unclear" if toolish and unclear else None
     if trigger_id == "responsibility_transfer":
-        phrases = PhraseSet.of([p for owner in bundle.responsibilities for p in owner.phrases])
-        match = phrases.search(evidence)
+        match = phrases([p for owner in bundle.responsibilities for p in owner.phrases]).search(evidence)
         if not match:
             return None
         phrase = match.group().lower()

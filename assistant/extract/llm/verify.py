@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from ...policy import Lexicon, LexiconEntry, PolicyBundle
 from ...schema import FieldStatus, Trigger
-from ..rules.matcher import PhraseSet, compile_lexicon
+from ..rules.matcher import compile_lexicon
 from ..rules.numbers import find_money, find_numbers, find_percentages, parse_number
 from .quotes import locate_quote
 from .schema import Finding, ProposedTrigger
 
-__all__ = ["LEXICON_KINDS", "Candidate", "Verifier", "VerifyStats"]
+__all__ = ["LEXICON_KINDS", "Candidate", "Verifier", "VerifyStats", "phrases"]
 
 # contract field -> lexicon kind under policy/lexicons
 LEXICON_KINDS: dict[str, str] = {
@@ -45,6 +46,44 @@ LEXICON_KINDS: dict[str, str] = {
 }
 NUMBER_FIELDS = frozenset({"device_count", "discount_requested_pct"})
 NAME_FIELDS = frozenset({"company", "contact", "economic_buyer", "champion"})
+PERSON_FIELDS = frozenset({"contact", "economic_buyer", "champion"})
+_MONTHS = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+# free-text fields: the quote must carry a cue of the field's kind ("Friday" from "I'll send it Friday" is no timeline)
+_FIELD_CUES: dict[str, re.Pattern[str]] = {
+    "timeline": re.compile(
+        rf"\b(?:{_MONTHS})\b|\bq[1-4]\b|\b20\d\d\b|go[\s\-]?live|launch|\blive\b|deadline|target|roll[\s\-]?out|pilot"
+        r"|\bby (?:the )?(?:end|mid|early|late|next)|\bnext (?:year|quarter|month|season)|\bweeks?\b|\bmonths?\b|\basap\b"
+        r"|holiday|summer|spring|fall|autumn|winter|season|fiscal|\bfy\d*",
+        re.IGNORECASE,
+    ),
+    "budget": re.compile(
+        r"[$€£]|\bbudget|\bfunding|\bfunded|\bspend|\d\s?k\b|dollars|\busd\b|allocat|capex|opex|fiscal|price|cost",
+        re.IGNORECASE,
+    ),
+    "economic_buyer": re.compile(
+        r"sign|approv|budget|final (?:say|call|word)|decision|decides|\bowns?\b|purse|\bbuyer|\bcfo\b|\bceo\b|\bcoo\b"
+        r"|\bcto\b|\bcio\b|\bvp\b|president|procurement|purchas|authori",
+        re.IGNORECASE,
+    ),
+    "decision_process": re.compile(
+        r"decid|decision|approv|sign|committee|board|procurement|legal|review|\brfp\b|vote|security|infosec|"
+        r"evaluat|sign[\s\-]?off|stakeholder|steering|finance|pilot",
+        re.IGNORECASE,
+    ),
+    "champion": re.compile(
+        r"champion|advocat|sponsor|push|internally|in my corner|on board|excited|drive|driving|behind (?:this|it)|coach|owner",
+        re.IGNORECASE,
+    ),
+    "next_steps": re.compile(
+        r"next|follow|send|sending|schedule|book|set up|setup|call|meeting|demo|\bwill\b|'ll|’ll|recap|intro|share|review",
+        re.IGNORECASE,
+    ),
+    "requested_responsibilities": re.compile(
+        r"can you|could you|would you|can omni|could omni|want (?:you|omni)|need (?:you|omni)|expect|handle|take (?:care|over|on)"
+        r"|\bown\b|\bdo (?:the|our)|manage|help (?:with|us)|looking for|asked|ask|absorb|cover|include",
+        re.IGNORECASE,
+    ),
+}
 
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
 _NOT_DEVICES = re.compile(
@@ -174,6 +213,22 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w%$.]+", " ", text.lower().replace("’", "'"))).strip(" .")
 
 
+@lru_cache(maxsize=64)
+def _phrases(items: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for phrase in sorted(set(items), key=len, reverse=True):
+        escaped = re.escape(phrase).replace(r"\ ", r"\s+")
+        head = r"(?<!\w)" if phrase[:1].isalnum() else ""
+        tail = r"(?!\w)" if phrase[-1:].isalnum() else ""
+        parts.append(f"{head}{escaped}{tail}")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def phrases(items: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """Cue phrases as one case-insensitive, word-bounded pattern (cached)."""
+    return _phrases(tuple(items))
+
+
 def _mentions(lexicon: Lexicon, text: str) -> list[tuple[LexiconEntry, int, int]]:
     """Lexicon entries spelled in ``text`` (a context-only spelling needs a context word there)."""
     compiled = compile_lexicon(lexicon)
@@ -186,11 +241,22 @@ def _mentions(lexicon: Lexicon, text: str) -> list[tuple[LexiconEntry, int, int]
 class Verifier:
     """Verifies findings and proposed triggers against one document's (masked) text."""
 
-    def __init__(self, text: str, bundle: PolicyBundle) -> None:
+    def __init__(
+        self,
+        text: str,
+        bundle: PolicyBundle,
+        *,
+        sellers: set[str] | frozenset[str] = frozenset(),
+        company: str | None = None,
+    ) -> None:
+        """``sellers``: lower-cased names of Omni people and partner reps (never the customer's contact,
+        buyer or champion); ``company``: the customer's company as the rules found it."""
         self.text = text
         self.bundle = bundle
+        self.sellers = {name.lower() for name in sellers}
+        self.company = company
         cues = bundle.cues
-        self.hedges = PhraseSet.of(cues.hedges)
+        self.hedges = phrases(cues.hedges)
         # "Processor: TBD" / "Proc: ?" - an unknown value right after a label
         self.unknown_value = re.compile(
             r":\s*(?:"
@@ -198,9 +264,9 @@ class Verifier:
             + r")(?!\w)",
             re.IGNORECASE,
         )
-        self.negations = PhraseSet.of([*cues.negations_before, *cues.past_markers])
-        self.negations_after = PhraseSet.of(cues.negations_after)
-        self.not_negations = PhraseSet.of(cues.not_negations)
+        self.negations = phrases([*cues.negations_before, *cues.past_markers])
+        self.negations_after = phrases(cues.negations_after)
+        self.not_negations = phrases(cues.not_negations)
         self.stats = VerifyStats()
 
     # -- quotes -----------------------------------------------------------------------------
@@ -248,14 +314,15 @@ class Verifier:
             status = FieldStatus.UNCERTAIN
             self.stats.hedged += 1
         out: list[Candidate] = []
+        typed = (
+            item.field in LEXICON_KINDS
+            or item.field in NUMBER_FIELDS
+            or item.field in ("segment", "deal_source")
+        )
         for value, supported in self._values(item.field, item.value, start, end):
-            if not supported:
+            if supported is not True:
                 self.stats.unsupported += 1
-                if (
-                    item.field in LEXICON_KINDS
-                    or item.field in NUMBER_FIELDS
-                    or item.field in ("segment", "deal_source")
-                ):
+                if typed or supported is None:  # None: the quote contradicts the field (wrong kind of value)
                     continue
                 out.append(
                     Candidate(item.field, value, FieldStatus.UNCERTAIN, evidence, start, end, False, hedged)
@@ -265,7 +332,7 @@ class Verifier:
         self.stats.kept += sum(1 for c in out if c.supported)
         return out
 
-    def _values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool]]:
+    def _values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool | None]]:
         evidence = self.text[start:end]
         value = value.strip().strip("\"'")
         if name in LEXICON_KINDS:
@@ -278,7 +345,20 @@ class Verifier:
             return [self._segment(value, evidence)]
         if name == "deal_source":
             return [self._deal_source(value, evidence)]
+        if not self._fits_field(name, value, evidence):
+            return [(value, None)]
         return [(value, self._text_supported(name, value, evidence))]
+
+    def _fits_field(self, name: str, value: str, evidence: str) -> bool:
+        """Free text of the right kind: a person is not the company or someone at Omni; cues present."""
+        if name in PERSON_FIELDS:
+            words = set(_norm(value).split())
+            if self.company and _norm(value) in (_norm(self.company), _norm(self.company).split(" ")[0]):
+                return False
+            if words & self.sellers:
+                return False
+        cue = _FIELD_CUES.get(name)
+        return cue is None or bool(cue.search(evidence))
 
     def _lexicon_values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool]]:
         lexicon = self.bundle.lexicons.get(LEXICON_KINDS[name])

@@ -63,6 +63,8 @@ class Assessor:
         self.not_neg = PhraseSet.of([*cues.not_negations, *[h for h in cues.hedges if " " in h]])
         self.corrections = PhraseSet.of(cues.corrections)
         self.past = PhraseSet.of(cues.past_markers)
+        self.replaced = PhraseSet.of([*cues.past_markers, *cues.replacement_markers])
+        self.generic_cues = PhraseSet.of(cues.generic_markers)
         self.yes = PhraseSet.of(cues.affirmative_answers)
         self.no = PhraseSet.of(cues.negative_answers)
         self.unsure = PhraseSet.of(cues.uncertain_answers)
@@ -148,10 +150,12 @@ class Assessor:
                 return False
         return not any(n.start() == hit.start() for n in self.not_neg.finditer(rest))
 
-    def in_past(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+    def in_past(
+        self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]], *, replaceable: bool = False
+    ) -> bool:
         clause_start, _ = self.clause_bounds(sentence, start, end)
         prefix = self.doc.text[clause_start:start]
-        for match in self.past.finditer(prefix):
+        for match in (self.replaced if replaceable else self.past).finditer(prefix):
             between = prefix[match.end() :]
             if self._words(between) > 5:
                 continue
@@ -219,8 +223,23 @@ class Assessor:
         return None
 
     # -- the verdict --------------------------------------------------------------------------
-    def assess(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> Assessment:
-        """Read the cues around ``text[start:end]``; ``others`` are same-kind mentions nearby."""
+    def is_generic(self, sentence: Sentence, start: int) -> bool:
+        """"anything unattended", "any kiosks": a hypothetical, not a fact."""
+        clause_start = self.clause_bounds(sentence, start, start)[0]
+        prefix = self.doc.text[clause_start:start]
+        for match in self.generic_cues.finditer(prefix):
+            if self._words(prefix[match.end() :]) <= 1:
+                return True
+        return False
+
+    def assess(
+        self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]], *, replaceable: bool = False
+    ) -> Assessment:
+        """Read the cues around ``text[start:end]``; ``others`` are same-kind mentions nearby.
+
+        ``replaceable``: the kind has one current answer (processor, vendor...), so the thing
+        being replaced ("replacing Verifone with PAX") is the past.
+        """
         clause = self.clause_bounds(sentence, start, end)
         evidence = [(sentence.start, sentence.end)]
         role = sentence.role
@@ -241,7 +260,9 @@ class Assessor:
         corrected = self.correction_before(sentence, start) is not None
         if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end):
             return Assessment(State.PAST if corrected else State.NEGATED, evidence, corrected)
-        if self.in_past(sentence, start, end, others):
+        if self.is_generic(sentence, start):
+            return Assessment(State.IGNORED)
+        if self.in_past(sentence, start, end, others, replaceable=replaceable):
             return Assessment(State.PAST, evidence, corrected)
         if self.hedged(sentence, start, end, others):
             return Assessment(State.UNCERTAIN, evidence, corrected)

@@ -29,11 +29,11 @@ DEVICE_NOUNS = (
 )
 _SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
 _COUNT = re.compile(
-    rf"(?P<n>{NUMBER})\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b", re.IGNORECASE
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b", re.IGNORECASE
 )
 _MULTIPLY = re.compile(
-    rf"(?P<a>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
-    rf"(?P<b>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
 _HAS_NUMBER = re.compile(
@@ -121,11 +121,11 @@ def extract_device_count(ctx: Context) -> Field:
 
 
 _PER_SITE = re.compile(
-    rf"(?P<b>{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
     re.IGNORECASE,
 )
 _SITE_COUNT = re.compile(
-    rf"(?P<a>{NUMBER})\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<site>{_SITES})\b", re.IGNORECASE
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<site>{_SITES})\b", re.IGNORECASE
 )
 
 

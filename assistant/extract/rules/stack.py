@@ -45,7 +45,9 @@ def _assess_all(ctx: Context, mentions: list[Mention], kind: str) -> list[tuple[
     for mention in mentions:
         siblings = by_sentence[mention.sentence.index]
         others = [(m.start, m.end) for m in siblings if m is not mention]
-        assessment = ctx.assessor.assess(mention.sentence, mention.start, mention.end, others)
+        assessment = ctx.assessor.assess(
+            mention.sentence, mention.start, mention.end, others, replaceable=kind in SINGLE_ANSWER
+        )
         readings.append((mention, assessment))
     if kind in SINGLE_ANSWER:
         _disjunctions(ctx, readings)
