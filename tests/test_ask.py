@@ -197,3 +197,17 @@ def test_every_duty_is_backed_by_a_playbook_sentence(settings: Settings) -> None
             unbacked.append(duty.id)
         _assert_cited_verbatim(answer, settings)
     assert unbacked == []
+
+
+@pytest.mark.parametrize(
+    ("question", "matrix_line"),
+    [
+        ("Who approves a 10% discount?", "Discounts up to 15%: the sales manager approves."),
+        ("who signs off a 22% discount?", "Discounts above 15% and up to 25%: Omni Leadership approves"),
+        ("Who has to approve a 30% discount?", "Discounts above 25%: Omni Leadership approves"),
+    ],
+)
+def test_the_first_quote_is_the_matrix_line_for_that_size(settings: Settings, question: str, matrix_line: str) -> None:
+    answer = ask(question, settings)
+    assert answer.sources[0].quote.startswith(matrix_line)
+    assert answer.sources[0].doc == "knowledge/pricing-and-discounts.md"

@@ -20,13 +20,17 @@ TEXT = (
     "Luis: I think the gateway is Datacap, but I'd have to check.\n"
     "Luis: We'd want a fifth off, and can Omni handle the key injection?\n"
     "Luis: Kiosks? No. Parking pay stations yes, unattended.\n"
+    "Luis: Go-live is planned for the spring; our CFO Maria Diaz signs.\n"
+    "Priya (Omni SDR): I'll send the recap Friday.\n"
 )
 
 
 @pytest.fixture
 def verifier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Verifier:
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
-    return Verifier(TEXT, load_bundle(get_settings()))
+    return Verifier(
+        TEXT, load_bundle(get_settings()), sellers={"priya", "dana"}, company="Harbor Transit Systems"
+    )
 
 
 def _find(field: str, value: str, quote: str, status: str = "confirmed") -> Finding:
@@ -144,8 +148,25 @@ def test_unsupported_free_text_is_kept_only_as_uncertain(verifier: Verifier) -> 
         _find("company", "Harbor Transit Systems", "Harbor Transit Systems, about 350 employees")
     )
     assert kept.supported and kept.status is FieldStatus.CONFIRMED
-    [weak] = verifier.finding(_find("timeline", "Q3 2025", "Luis: We'd want a fifth off"))
+    # a timeline quote, but it does not say Q3 2025
+    [weak] = verifier.finding(_find("timeline", "Q3 2025", "Go-live is planned for the spring"))
     assert not weak.supported and weak.status is FieldStatus.UNCERTAIN
+
+
+def test_free_text_of_the_wrong_kind_is_dropped(verifier: Verifier) -> None:
+    # "Friday" is when the SDR sends a recap, not a timeline
+    assert verifier.finding(_find("timeline", "Friday", "I'll send the recap Friday")) == []
+    # the Omni SDR is nobody's champion; the company is not a person
+    assert verifier.finding(_find("champion", "Priya", "Priya (Omni SDR): I'll send the recap Friday.")) == []
+    assert (
+        verifier.finding(
+            _find("economic_buyer", "Harbor Transit Systems", "Harbor Transit Systems, about 350 employees")
+        )
+        == []
+    )
+    [buyer] = verifier.finding(_find("economic_buyer", "Maria Diaz", "our CFO Maria Diaz signs"))
+    assert buyer.supported and buyer.value == "Maria Diaz"
+    assert verifier.stats.unsupported == 3
 
 
 # -- triggers -----------------------------------------------------------------------------------

@@ -143,9 +143,12 @@ def _pick(
         named = sentence.negated_roles if negated else sentence.roles
         if sentence.text in used or not want & named:
             continue
+        overlap = len(stems & sentence.tokens)
+        if negated and not overlap:  # a "must not" quote has to be about this topic
+            continue
         rank = ranks.get(sentence.chunk.id)
         score = (
-            0.35 * len(stems & sentence.tokens)
+            0.35 * overlap
             + (0.8 / (1 + rank) if rank is not None else 0.0)
             + 0.2 * len(want & named)
             + (0.4 if want & sentence.subjects else 0.0)
@@ -172,8 +175,8 @@ def _stems(question: str, duty: Duty | None, band: DiscountBand | None, role_ste
         )
         stems |= {token for token in words(duty.label) if token not in STOPWORDS}
     if band is not None:
-        stems |= {token for token in words(band.note) if token not in STOPWORDS}
-    return stems
+        stems |= set(words(band.note))
+    return stems - STOPWORDS - role_stems
 
 
 def _subject(question: str, playbook: Playbook) -> str | None:

@@ -36,12 +36,13 @@ def speaker_from(key: str, paren: str | None, speakers: dict[str, SpeakerInfo]) 
     if info is None:
         info = SpeakerInfo(name=name)
         speakers[name.lower()] = info
-    if paren:
+    key_role, key_title = classify_affiliation(name)  # "Omni SDR (Sam)", "Customer (Dana)"
+    if paren and key_role == UNKNOWN:
         apply_affiliation(info, paren.strip("()[] "))
-    elif info.role == UNKNOWN:
-        role, title = classify_affiliation(name)
-        if role != UNKNOWN:
-            info.role, info.title = role, title
+    elif info.role == UNKNOWN and key_role != UNKNOWN:
+        info.role, info.title = key_role, key_title
+        if paren and key_role == OMNI:
+            info.title = omni_title(paren) or key_title
     return name.lower()
 
 

@@ -17,6 +17,7 @@ the rules result with a warning saying so.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,23 @@ def focus_fields(rules: DiscoveryFields) -> list[str]:
     wanted = [name for name, field in rules.items() if field.status is not FieldStatus.CONFIRMED]
     wanted += [name for name in ALWAYS_ASKED if name not in wanted]
     return [] if len(wanted) >= len(FIELD_NAMES) else [name for name in FIELD_NAMES if name in wanted]
+
+
+def _sellers(doc: Document) -> set[str]:
+    """Name words of Omni people and partner reps in the document (never the customer's people)."""
+    from ...text import OMNI, REP
+
+    names = {"omni"}
+    for key, info in doc.speakers.items():
+        if info.role in (OMNI, REP):
+            names.update(
+                word for word in re.findall(r"[a-z][a-z'’\-]+", f"{key} {info.name}".lower()) if len(word) > 2
+            )
+    return names - {"the", "rep", "sdr", "partner", "omni's"} | {"omni"}
+
+
+def _text_value(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 class LLMBackend(Backend):
@@ -114,7 +132,9 @@ class LLMBackend(Backend):
         bundle = load_bundle(self.settings)
         prompts = PromptSet.build(self.settings, bundle.policy.discount_guardrail_pct)
         chunks = self.plan(doc, prompts)
-        verifier = Verifier(doc.text, bundle)
+        verifier = Verifier(
+            doc.text, bundle, sellers=_sellers(doc), company=_text_value(rules.fields.company.value)
+        )
         usage = Usage()
         candidates: list[Candidate] = []
         focus = focus_fields(rules.fields)

@@ -5,8 +5,10 @@
 2. The value must appear in, or follow from, that span: a lexicon field's value
    must be a lexicon entry one of whose spellings is in the quote (and not
    negated there: "not on Fiserv"); numbers must parse from the quote; an enum
-   (segment, deal_source) needs its cue; free text must be (nearly) contained.
-   A typed value that fails is dropped; a free-text value that fails stays as
+   (segment, deal_source) needs its cue; free text must be (nearly) contained
+   and of the field's kind (a timeline quote talks about dates, a champion is
+   not someone at Omni).  A value that fails is dropped (the field stays
+   missing), except free text that is partly in its quote, kept as
    ``uncertain``.  A "confirmed" value whose quote hedges ("I think") becomes
    ``uncertain``.
 
@@ -209,6 +211,11 @@ class VerifyStats:
         }
 
 
+def _strict(item: tuple[Any, bool]) -> tuple[Any, bool | None]:
+    """Typed values (lexicon names, numbers, enums) are backed or dropped, never half-backed."""
+    return item if item[1] else (item[0], None)
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w%$.]+", " ", text.lower().replace("’", "'"))).strip(" .")
 
@@ -288,12 +295,10 @@ class Verifier:
         before = text[max(0, start - 40) : start]
         cut = max(before.rfind(ch) for ch in ".;!?,\n")
         before = before[cut + 1 :]
+        around = before + text[start : start + 15]  # "not sure", "not only" may run into the mention
+        harmless = [(m.start(), m.end()) for m in self.not_negations.finditer(around)]
         for match in self.negations.finditer(before):
-            covered = any(
-                n.start() <= match.start() < n.end()
-                for n in self.not_negations.finditer(before[match.start() :])
-            ) or self.not_negations.search(before, match.start(), min(len(before), match.end() + 12))
-            if not covered:
+            if not any(a <= match.start() < b for a, b in harmless):
                 return True
         after = text[end : end + 25]
         sep = re.match(r"\s*[:\-–—?]\s*", after)
@@ -314,16 +319,12 @@ class Verifier:
             status = FieldStatus.UNCERTAIN
             self.stats.hedged += 1
         out: list[Candidate] = []
-        typed = (
-            item.field in LEXICON_KINDS
-            or item.field in NUMBER_FIELDS
-            or item.field in ("segment", "deal_source")
-        )
         for value, supported in self._values(item.field, item.value, start, end):
             if supported is not True:
                 self.stats.unsupported += 1
-                if typed or supported is None:  # None: the quote contradicts the field (wrong kind of value)
+                if supported is None:  # not backed at all, or the wrong kind of value: dropped
                     continue
+                # partly backed free text: kept, but only as uncertain
                 out.append(
                     Candidate(item.field, value, FieldStatus.UNCERTAIN, evidence, start, end, False, hedged)
                 )
@@ -333,29 +334,38 @@ class Verifier:
         return out
 
     def _values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool | None]]:
+        """Each value with True (backed by the quote), False (not backed) or None (wrong kind of value)."""
         evidence = self.text[start:end]
         value = value.strip().strip("\"'")
         if name in LEXICON_KINDS:
-            return self._lexicon_values(name, value, start, end)
+            return [_strict(item) for item in self._lexicon_values(name, value, start, end)]
         if name == "device_count":
-            return [self._device_count(value, evidence)]
+            return [_strict(self._device_count(value, evidence))]
         if name == "discount_requested_pct":
-            return [self._discount(value, evidence)]
+            return [_strict(self._discount(value, evidence))]
         if name == "segment":
-            return [self._segment(value, evidence)]
+            return [_strict(self._segment(value, evidence))]
         if name == "deal_source":
-            return [self._deal_source(value, evidence)]
+            return [_strict(self._deal_source(value, evidence))]
         if not self._fits_field(name, value, evidence):
             return [(value, None)]
         return [(value, self._text_supported(name, value, evidence))]
 
     def _fits_field(self, name: str, value: str, evidence: str) -> bool:
         """Free text of the right kind: a person is not the company or someone at Omni; cues present."""
-        if name in PERSON_FIELDS:
-            words = set(_norm(value).split())
-            if self.company and _norm(value) in (_norm(self.company), _norm(self.company).split(" ")[0]):
-                return False
-            if words & self.sellers:
+        if name in PERSON_FIELDS or name == "contact_role":
+            words = set(re.findall(r"[a-z][a-z'’\-]+", value.lower()))
+            if words & (self.sellers | {"omni", "sdr"}):
+                return False  # someone at Omni or the partner rep, not the customer
+            if (
+                name != "contact_role"
+                and self.company
+                and _norm(value)
+                in (
+                    _norm(self.company),
+                    _norm(self.company).split(" ")[0],
+                )
+            ):
                 return False
         cue = _FIELD_CUES.get(name)
         return cue is None or bool(cue.search(evidence))
@@ -493,29 +503,24 @@ class Verifier:
         return lowered, bool(_DEAL_SOURCE_CUES[lowered].search(evidence))
 
     @staticmethod
-    def _text_supported(name: str, value: str, evidence: str) -> bool:
+    def _text_supported(name: str, value: str, evidence: str) -> bool | None:
+        """True: (nearly) in the quote; False: partly there (kept as uncertain); None: not there at all."""
         wanted, have = _norm(value), _norm(evidence)
         if not wanted:
-            return False
+            return None
         if wanted in have:
             return True
-        if any(number not in evidence for number in re.findall(r"\d+", value)):
-            return False
         score = fuzz.partial_ratio(wanted, have)
-        if name in NAME_FIELDS:
-            return score >= 90
-        if score >= 88:
-            return True
         words = [w for w in wanted.split() if len(w) >= 3 and w not in _STOPWORDS]
-        if not words:
-            return False
-        have_words = have.split()
-        covered = sum(
-            1
-            for w in words
-            if any(h.startswith(w[:5]) or w.startswith(h[:5]) for h in have_words if len(h) >= 3)
-        )
-        return covered / len(words) >= 0.6
+        have_words = [h for h in have.split() if len(h) >= 3]
+        covered = sum(1 for w in words if any(h.startswith(w[:5]) or w.startswith(h[:5]) for h in have_words))
+        coverage = covered / len(words) if words else 0.0
+        numbers_ok = all(number in evidence for number in re.findall(r"\d+", value))
+        if numbers_ok and (
+            score >= (90 if name in NAME_FIELDS else 88) or (name not in NAME_FIELDS and coverage >= 0.6)
+        ):
+            return True
+        return False if coverage >= 0.4 or score >= 75 else None
 
     # -- triggers ---------------------------------------------------------------------------
     def trigger(self, item: ProposedTrigger) -> Trigger | None:

@@ -17,7 +17,7 @@ _SUBJECT_PAIR = re.compile(
     rf"(?P<a>{_NAME})\s*(?:<>|<->|↔|\bx\b|×|\+)\s*Omni\b|\bOmni\s*(?:<>|<->|↔|\bx\b|×|\+|/)\s*(?P<b>{_NAME})"
 )
 _INTRO_HEAD = re.compile(
-    rf"\b(?i:intro(?:duction)?|re|fw|fwd|referral|opportunity|opp|deal|lead|notes|recap|prospect|account)\s*[:\-–—]+\s*(?P<c>{_NAME})"
+    rf"\b(?i:intro(?:duction)?|re|fw|fwd|referral|opportunity|opp|deal|lead|notes|recap|prospect|account|call|discovery|meeting|validation|sync|demo|kickoff|kick-off|transcript)\s*[:\-–—|]+\s*(?P<c>{_NAME})"
 )
 # a note that opens with the account: "CivicPark -- parking op", "Northbay Fresh Market - grocer, Ontario"
 _LEAD_LINE = re.compile(rf"^\s*(?P<n>{_NAME})\s*(?:--|-|–|—|:|\|)\s*(?:[a-z]|ISV|QSR|SMB|US\b|UK\b)")
@@ -100,5 +100,9 @@ def extract_company(ctx: Context) -> Field:
                 add(_clean_company(match.group("n"), excluded), 1, ctx.quote_sentence(sentence))
     if not scores:
         return Field()
+    for short in list(scores):
+        for longer in scores:
+            if longer != short and longer.startswith(short + " "):
+                scores[longer] += scores[short]  # "Kestrel" and "Kestrel Parking" are one company
     best = max(scores, key=lambda name: (scores[name], len(name)))
     return build_field(best, FieldStatus.CONFIRMED, [evidence[best]])

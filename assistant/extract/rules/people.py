@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...schema import Field, FieldStatus
-from ...text import OMNI
+from ...text import OMNI, Sentence
 from .context import Context, build_field
 from .names import (
     compiled_patterns,
@@ -152,24 +152,53 @@ def _who_field(ctx: Context, field_name: str, patterns: list[str]) -> Field:
     candidates = [s for s in ctx.doc.sentences if hint is None or hint.search(s.text)]
     for pattern in compiled_patterns(tuple(patterns)):
         for sentence in candidates:
-            if sentence.role in (OMNI,) and not re.search(
-                r"\b(?:you|your|they|their)\b", sentence.text, re.I
+            if sentence.is_question or (
+                sentence.role == OMNI and not re.search(r"\b(?:you|your|they|their)\b", sentence.text, re.I)
             ):
                 continue
             match = pattern.search(sentence.text)
             if not match:
                 continue
-            who = _tidy_who(match.group("who"))
+            who = _tidy_who(match.group("who"), sentence.text[match.end("who") :])
+            if who.lower() in _PRONOUNS:
+                who = _antecedent(ctx, sentence) or ""
+            elif who == "I":
+                who = sentence.speaker.name if sentence.speaker else ""  # "I'm the one pushing this"
             if not who or who.lower() in blocked or who.lower() in stop_names() or who.lower() == "omni":
                 continue
-            hedged = ctx.assessor.is_hedged_text(sentence.text) or sentence.is_question
+            hedged = ctx.assessor.is_hedged_text(sentence.text)
             status = FieldStatus.UNCERTAIN if hedged else FieldStatus.CONFIRMED
             return build_field(who, status, [ctx.quote_sentence(sentence)])
     return Field()
 
 
-def _tidy_who(raw: str) -> str:
-    """ "the CFO = Annette Roy" -> "Annette Roy (CFO)"; "our CFO" -> "CFO"."""
+_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "he's", "she's"})
+_PERSON = re.compile(
+    r"(?:(?P<title>CFO|CEO|COO|CTO|CIO|President|Owner|Treasurer|Controller|VP\s+\w+|Head\s+of\s+\w+|Director\s+of\s+\w+)"
+    r"\s*[,=:(]?\s*)?(?:Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?(?P<name>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+)(?!\w)"
+)
+
+
+def _antecedent(ctx: Context, sentence: Sentence) -> str | None:
+    """"Our COO, Dr. Renata Sims. She signs." / "contact: Rahul Menon, CTO. he's the EB": who "she" is."""
+    for other in reversed(ctx.doc.sentences[max(0, sentence.index - 2) : sentence.index + 1]):
+        if other.turn != sentence.turn:
+            continue
+        people = list(_PERSON.finditer(other.text[: len(other.text)]))
+        if other is sentence:
+            people = [p for p in people if p.start() < sentence.text.lower().find(" he") or p.start() < 40]
+        if people:
+            person = people[-1]
+            title = person.group("title")
+            return f"{person.group('name')} ({title})" if title else person.group("name")
+    return None
+
+
+def _tidy_who(raw: str, after: str = "") -> str:
+    """"the CFO = Annette Roy" -> "Annette Roy (CFO)"; "the CFO (Tom Reinholt)" likewise; "our CFO" -> "CFO"."""
+    named = re.match(r"\s*\((?:Dr\.?\s+)?(?P<name>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+)\)", after)
+    if named and not re.search(r"[A-Z][a-z]+\s+[A-Z]", raw):
+        raw = f"{raw} {named.group('name')}"
     who = re.sub(r"^(?:the|our|their)\s+", "", raw.strip(" ,=:()"), flags=re.IGNORECASE).strip(" ,=:()")
     parts = re.match(r"(?P<title>.+?)\s*[,=:(]?\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?)$", who)
     if parts and re.match(
