@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ from assistant.extract.llm import LLMBackend  # noqa: E402
 from assistant.extract.llm.client import CallResult, ModelClient  # noqa: E402
 from assistant.extract.llm.schema import ExtractionOutput  # noqa: E402
 from assistant.schema import DiscoveryFields  # noqa: E402
+
+_FOCUS = re.compile(r"\n*Report only these fields \(the others are already known\): [^\n]*\n?")
 
 
 class _EmptyRules(Backend):
@@ -58,7 +61,9 @@ class CachingClient(ModelClient):
             self.llm = settings.llm
 
     def call(self, messages: Any) -> CallResult:
-        key = hashlib.sha256(json.dumps([list(m) for m in messages]).encode()).hexdigest()[:24]
+        # the focus line follows the rules result; llm-only (no rules) must hit the same cached answer
+        stable = [[role, _FOCUS.sub("", text)] for role, text in messages]
+        key = hashlib.sha256(json.dumps(stable).encode()).hexdigest()[:24]
         path = self.cache_dir / f"{key}.json"
         if path.is_file():
             data = json.loads(path.read_text())

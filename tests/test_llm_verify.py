@@ -143,14 +143,16 @@ def test_deal_source_needs_its_cue(verifier: Verifier) -> None:
     )
 
 
-def test_unsupported_free_text_is_kept_only_as_uncertain(verifier: Verifier) -> None:
+def test_partly_backed_free_text_is_kept_only_as_uncertain(verifier: Verifier) -> None:
     [kept] = verifier.finding(
         _find("company", "Harbor Transit Systems", "Harbor Transit Systems, about 350 employees")
     )
     assert kept.supported and kept.status is FieldStatus.CONFIRMED
-    # a timeline quote, but it does not say Q3 2025
-    [weak] = verifier.finding(_find("timeline", "Q3 2025", "Go-live is planned for the spring"))
+    # a timeline quote that says "spring" but not "2026": partly backed, kept as uncertain
+    [weak] = verifier.finding(_find("timeline", "spring 2026", "Go-live is planned for the spring"))
     assert not weak.supported and weak.status is FieldStatus.UNCERTAIN
+    # a timeline quote that does not say Q3 2025 at all: dropped
+    assert verifier.finding(_find("timeline", "Q3 2025", "Go-live is planned for the spring")) == []
 
 
 def test_free_text_of_the_wrong_kind_is_dropped(verifier: Verifier) -> None:
@@ -217,3 +219,22 @@ def test_output_schema_drops_malformed_items_instead_of_failing() -> None:
     )
     assert [(f.field, f.value) for f in output.findings] == [("processor", "Elavon"), ("device_count", "120")]
     assert output.malformed == 3
+
+
+def test_value_naming_several_entries_is_checked_entry_by_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
+    text = "proc: Chase or maybe Elavon?? she wasnt sure, said their fin guy would know\n"
+    verifier = Verifier(text, load_bundle(get_settings()))
+    found = verifier.finding(
+        _find(
+            "processor",
+            "Chase or maybe Elavon?? she wasnt sure",
+            "proc: Chase or maybe Elavon?? she wasnt sure",
+        )
+    )
+    assert [(c.value, c.status) for c in found] == [
+        ("Chase", FieldStatus.UNCERTAIN),
+        ("Elavon", FieldStatus.UNCERTAIN),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -146,12 +147,21 @@ def _load_bundle_cached(policy_dir: str, _stamp: float) -> PolicyBundle:
     )
 
 
+_STAMPS: dict[Path, tuple[float, float]] = {}  # root -> (checked at, newest mtime)
+
+
 def _stamp(root: Path) -> float:
-    """Newest modification time of the policy files, so edits are picked up."""
+    """Newest modification time of the policy files (looked at most once a second), so edits are picked up."""
+    now = time.monotonic()
+    seen = _STAMPS.get(root)
+    if seen is not None and now - seen[0] < 1.0:
+        return seen[1]
     try:
-        return max(path.stat().st_mtime for path in root.rglob("*.toml"))
+        newest = max(path.stat().st_mtime for path in root.rglob("*.toml"))
     except ValueError:
-        return 0.0
+        newest = 0.0
+    _STAMPS[root] = (now, newest)
+    return newest
 
 
 def load_bundle(settings: Settings | None = None) -> PolicyBundle:

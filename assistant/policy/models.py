@@ -127,6 +127,8 @@ class CueLists(_Strict):
     past_markers: list[str]
     replacement_markers: list[str] = Field(default_factory=list)
     generic_markers: list[str] = Field(default_factory=list)
+    third_party_markers: list[str] = Field(default_factory=list)
+    disowned_markers: list[str] = Field(default_factory=list)
     future_markers: list[str] = Field(default_factory=list)
     affirmative_answers: list[str]
     negative_answers: list[str]

@@ -22,8 +22,17 @@ __all__ = ["apply_affiliation", "email_sender", "resolve_roles", "speaker_from"]
 
 _SELF_INTRO_OMNI = re.compile(
     r"\b(?:this\s+is|i'?m|i\s+am|my\s+name\s+is)\b[^.?!\n]{0,60}\b(?:from|at|with|on)\s+(?:the\s+)?omni\b"
-    r"|\b(?:here\s+at|on\s+the)\s+omni\b|\bomni'?s\s+(?:cert|certification|sdr|sales|technical|pm)",
+    r"|\b(?:here\s+at|on\s+the)\s+omni\b|\bomni'?s\s+(?:cert|certification|sdr|sales|technical|pm)"
+    # "one of our certification SMEs", "the FastFlex process": only Omni talks like that
+    r"|\bour\s+(?:certification\s+|cert\s+)?(?:smes?|certification\s+team|cert\s+team)\b|\bfastflex\b"
+    # "Hi, Ines Baptiste, certification SME at Omni."
+    r"|(?:^|[.!?]\s+)\W*(?:hi|hey|hello|hiya|morning|afternoon)?\W*[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?,\s+[^.?!\n]{0,50}\b(?:at|from|with)\s+omni\b",
     re.IGNORECASE,
+)
+_ANONYMOUS = re.compile(r"(?:speaker|participant|caller|guest)\s*\d+$", re.IGNORECASE)
+_INTRO_NAME = re.compile(
+    r"\b(?:I'm|I am|this is|my name is|it's)\s+(?P<n>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+)"
+    r"|(?:^|[.!?]\s+)\W*(?:(?:hi|hiya|hey|hello|sorry)\W+)*(?P<n2>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+),\s"
 )
 _SELF_INTRO_REP = re.compile(
     r"\b(?:i'?m|i\s+am|this\s+is)\b[^.?!\n]{0,60}\b(?:partner|referral|reseller|rep\b)", re.IGNORECASE
@@ -94,11 +103,18 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
         if line.skip or not line.speaker_key:
             continue
         info = speakers[line.speaker_key]
+        if _ANONYMOUS.match(info.name):
+            named = _INTRO_NAME.search(text[line.content_start : line.end])
+            if named:
+                info.name = named.group("n") or named.group("n2")  # "Speaker 2" said "I'm Morag Buchanan"
         if info.role != UNKNOWN:
             continue
         content = text[line.content_start : line.end]
-        if _SELF_INTRO_OMNI.search(content):
-            info.role, info.title = OMNI, omni_title(content) or "internal_sdr"
+        intro = _SELF_INTRO_OMNI.search(content)
+        if intro:
+            said = intro.group()
+            title = None if said.lower().startswith(("our", "fastflex")) else omni_title(said)
+            info.role, info.title = OMNI, title or "internal_sdr"
         elif _SELF_INTRO_REP.search(content):
             info.role = REP
     # people introduced by someone at Omni: "we've got Graham Holt, our technical PM"
@@ -119,14 +135,16 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
         pattern = re.compile(
             rf"\b(?:{full}|{first})\b,?[ \t]+(?:who'?s[ \t]+|is[ \t]+)?(?:our|my|omni'?s)[ \t]+"
             rf"(?P<t>[\w \t.\-]{{2,40}}?)(?=[,.;]|[ \t]+and\b|$)"
-            rf"|\b(?:our|my|omni'?s)[ \t]+(?P<t2>[\w \t.\-]{{2,40}}?),?[ \t]+(?:{full}|{first})\b"
+            rf"|\b(?:our|my|omni'?s)[ \t]+(?P<t2>(?:[\w.\-]+[ \t]+){{0,2}}[\w.\-]+),?[ \t]+(?:{full}|{first})\b"
             rf"|\b(?:{full}|{first})[ \t]+(?:from|at|with)[ \t]+omni\b"
+            rf"|\b(?:{full}|{first})\b[^.\n]{{0,30}}?,[ \t]+(?:she|he|they)(?:'s|’s|[ \t]+is|[ \t]+are)[ \t]+"
+            rf"(?:one[ \t]+of[ \t]+)?(?:our|my)[ \t]+(?P<t3>[\w \t.\-]{{2,40}}?)(?=[,.;]|$)"
         )
         for content in omni_lines:
             intro = pattern.search(content)
             if not intro:
                 continue
-            words = intro.group("t") or intro.group("t2") or "omni"
+            words = intro.group("t") or intro.group("t2") or intro.group("t3") or "omni"
             title = omni_title(words)
             if title or "omni" in intro.group().lower():
                 info.role, info.title = OMNI, title or "internal_sdr"

@@ -23,10 +23,10 @@ UNKNOWN = "unknown"
 _OMNI_TITLES: tuple[tuple[str, str], ...] = (
     (r"\b(?:ceo|coo|cro|founder|vp\s+sales|head\s+of\s+sales|leadership|exec(?:utive)?)\b", "leadership"),
     (
-        r"\b(?:cert(?:ification)?\.?\s*sme|sme|certification\s+(?:lead|engineer|specialist|team))\b",
+        r"\b(?:cert(?:ification)?\.?\s*smes?|smes?|certification\s+(?:leads?|engineers?|specialists?|team))\b",
         "certification_sme",
     ),
-    (r"\b(?:technical\s+pm|tech(?:nical)?\s+project\s+manager|tpm|pm)\b", "technical_pm"),
+    (r"\b(?:technical\s+pms?|tech(?:nical)?\s+project\s+managers?|tpms?|pms?)\b", "technical_pm"),
     (r"\b(?:program\s+manager)\b", "program_manager"),
     (r"\b(?:engineer(?:ing)?|solutions?\s+(?:engineer|architect)|se)\b", "engineering"),
     (r"\b(?:sdr|bdr|account\s+exec(?:utive)?|ae|sales)\b", "internal_sdr"),

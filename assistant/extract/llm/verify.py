@@ -87,7 +87,7 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
     ),
 }
 
-_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
 _NOT_DEVICES = re.compile(
     r"\s*(?:%|percent|per\s*cent|employees?|people|staff|ftes?|headcount|persons?|years?|months?|weeks?|days?"
     r"|hours?|minutes?|am\b|pm\b|dollars|bucks|usd|k\b|grand|million|mm\b|bps|basis)",
@@ -371,54 +371,64 @@ class Verifier:
         return cue is None or bool(cue.search(evidence))
 
     def _lexicon_values(self, name: str, value: str, start: int, end: int) -> list[tuple[Any, bool]]:
+        """Every lexicon entry the value names, each backed by a mention in the quote (not negated)."""
         lexicon = self.bundle.lexicons.get(LEXICON_KINDS[name])
         evidence = self.text[start:end]
         if lexicon is None:
             return [(value, False)]
-        parts = [value] if self._entry(lexicon, value) else [p for p in _SPLIT.split(value) if p.strip()]
+        named: list[tuple[str, LexiconEntry | None]] = [
+            (value, entry) for entry in self._entries(lexicon, value)
+        ]
+        if not named:
+            for part in (p.strip() for p in _SPLIT.split(value) if p.strip()):
+                entries = self._entries(lexicon, part)
+                if entries:
+                    named.extend((part, entry) for entry in entries)
+                else:
+                    named.append((part, None))
         line = self._line(start, end)
+        offset = start - (self.text.rfind("\n", 0, start) + 1)
+        # the evidence's whole line gives context ("Processor? ... Chase.")
+        mentions = [
+            found.name
+            for found, m_start, m_end in _mentions(lexicon, line)
+            if offset <= m_start < offset + len(evidence) and not self.negated(line, m_start, m_end)
+        ]
         out: list[tuple[Any, bool]] = []
-        for part in parts:
-            entry = self._entry(lexicon, part)
-            if entry is None:
-                if name == "terminal_models" and re.search(r"\d", part):
-                    match = re.search(rf"(?<![\w/]){re.escape(part)}(?![\w/])", evidence, re.IGNORECASE)
-                    if match and not self.negated(evidence, match.start(), match.end()):
-                        out.append((match.group(), True))
-                        continue
-                out.append((part, False))
+        for part, entry in named:
+            if entry is not None:
+                if all(entry.name != done for done, _ in out):
+                    out.append((entry.name, entry.name in mentions))
                 continue
-            ok = False
-            # the evidence's whole line gives context ("Processor? ... Chase.")
-            offset = start - (self.text.rfind("\n", 0, start) + 1)
-            for found, m_start, m_end in _mentions(lexicon, line):
-                if found.name != entry.name or not offset <= m_start < offset + len(evidence):
+            if name == "terminal_models" and re.search(r"\d", part):
+                match = re.search(rf"(?<![\w/]){re.escape(part)}(?![\w/])", evidence, re.IGNORECASE)
+                if match and not self.negated(evidence, match.start(), match.end()):
+                    out.append((match.group(), True))
                     continue
-                if self.negated(line, m_start, m_end):
-                    continue
-                ok = True
-                break
-            out.append((entry.name, ok))
+            out.append((part, False))
         return out
 
     @staticmethod
-    def _entry(lexicon: Lexicon, value: str) -> LexiconEntry | None:
-        """The lexicon entry a model value names: by name or spelling, a single mention, or a close spelling."""
+    def _entries(lexicon: Lexicon, value: str) -> list[LexiconEntry]:
+        """The lexicon entries a model value names: by name or spelling, by mentions, or a close spelling."""
         wanted = value.strip().lower().replace("-", " ")
         keys = {wanted, wanted.replace(" ", "_"), value.strip().lower()}
         for entry in lexicon.entries:
             if entry.name.lower() in keys or any(alias.lower() in keys for alias, _ in entry.spellings()):
-                return entry
-        found = [(entry, s, e) for s, e, entry, _ in compile_lexicon(lexicon).scan(value)]
-        if len({entry.name for entry, _, _ in found}) == 1:
-            return found[0][0]
+                return [entry]
+        found: list[LexiconEntry] = []
+        for _, _, entry, _ in compile_lexicon(lexicon).scan(value):
+            if entry not in found:
+                found.append(entry)
+        if found:
+            return found
         best: tuple[float, LexiconEntry | None] = (0.0, None)
         for entry in lexicon.entries:
             for alias, _ in entry.spellings():
                 score = fuzz.ratio(wanted, alias.lower())
                 if score > best[0]:
                     best = (score, entry)
-        return best[1] if best[0] >= 90 else None
+        return [best[1]] if best[1] is not None and best[0] >= 90 else []
 
     @staticmethod
     def _number(value: str) -> float | None:

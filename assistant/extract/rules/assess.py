@@ -65,6 +65,8 @@ class Assessor:
         self.past = PhraseSet.of(cues.past_markers)
         self.replaced = PhraseSet.of([*cues.past_markers, *cues.replacement_markers])
         self.generic_cues = PhraseSet.of(cues.generic_markers)
+        self.third_party_cues = PhraseSet.of(cues.third_party_markers)
+        self.disowned_cues = PhraseSet.of(cues.disowned_markers)
         self.yes = PhraseSet.of(cues.affirmative_answers)
         self.no = PhraseSet.of(cues.negative_answers)
         self.unsure = PhraseSet.of(cues.uncertain_answers)
@@ -135,7 +137,11 @@ class Assessor:
             return True
         return False
 
-    def negated_after(self, sentence: Sentence, end: int) -> bool:
+    def negated_after(self, sentence: Sentence, end: int, others: list[tuple[int, int]] | None = None) -> bool:
+        for other_start, other_end in sorted(others or []):
+            # "Unattended/kiosk: none" - the answer after the list covers every item of it
+            if other_start > end and re.fullmatch(r"\s*(?:/|,|&|\+|or|and)\s*", self.doc.text[end:other_start], re.I):
+                end = other_end
         tail = self.doc.text[end : sentence.end]
         match = re.match(r"[\s'’s]*[:?\-–—=]*\s*(?:\(?\s*)", tail)
         rest = tail[match.end() if match else 0 :]
@@ -174,12 +180,12 @@ class Assessor:
             if (a, b) == (clause_start, clause_end):
                 continue
             chunk = self.doc.text[a:b]
-            if (
-                self._words(chunk) <= 8
-                and self.is_hedged_text(chunk)
-                and not any(a <= s < b for s, _ in others)
-            ):
+            if any(a <= s < b for s, _ in others) or not self.is_hedged_text(chunk):
+                continue
+            if self._words(chunk) <= 8:
                 return True
+            if a > clause_end and re.search(r"\b(?:it|it's|that|this|they|them|those)\b", chunk, re.IGNORECASE):
+                return True  # "... the FIME kit, but nobody is sure it's still licensed"
         after = self.doc.text[end : min(sentence.end, end + 3)]
         if after.lstrip(" )").startswith("?") and sentence.role in (UNKNOWN, CUSTOMER):
             return True
@@ -188,6 +194,9 @@ class Assessor:
             chunk = following.text
             if self._words(chunk) <= 8 and self.is_hedged_text(chunk):
                 return True
+            opening = self.hedges.search(chunk)
+            if opening is not None and self._words(chunk[: opening.start()]) == 0 and not self.not_hedges.search(chunk[:30]):
+                return True  # "Elavon today. TBC - the state re-bids next year."
         return False
 
     def _next_in_turn(self, sentence: Sentence) -> Sentence | None:
@@ -223,6 +232,24 @@ class Assessor:
         return None
 
     # -- the verdict --------------------------------------------------------------------------
+    def third_party(self, sentence: Sentence, start: int) -> bool:
+        prefix = self.doc.text[sentence.start : start]
+        return bool(self.third_party_cues.search(prefix) or self.disowned_cues.search(sentence.text))
+
+    def _echo_answer(self, sentence: Sentence, start: int, end: int) -> Assessment | None:
+        """"Kiosks? Nah, not this phase.": a one-word echo question answered by the same speaker."""
+        if not sentence.is_question or self._words(sentence.text) > 3:
+            return None
+        following = self._next_in_turn(sentence)
+        if following is None:
+            return None
+        head = following.text[:30]
+        for phrases, state in ((self.unsure, State.UNCERTAIN), (self.no, State.NEGATED), (self.yes, State.CONFIRMED)):
+            match = phrases.search(head)
+            if match and match.start() <= 2:
+                return Assessment(state, [(sentence.start, sentence.end), (following.start, following.end)])
+        return None
+
     def is_generic(self, sentence: Sentence, start: int) -> bool:
         """"anything unattended", "any kiosks": a hypothetical, not a fact."""
         clause_start = self.clause_bounds(sentence, start, start)[0]
@@ -243,14 +270,17 @@ class Assessor:
         clause = self.clause_bounds(sentence, start, end)
         evidence = [(sentence.start, sentence.end)]
         role = sentence.role
-        if sentence.is_question and role not in (CUSTOMER, UNKNOWN):
+        asked_by_other_side = role not in (CUSTOMER, UNKNOWN) or (role == UNKNOWN and sentence.quoted > 0)
+        if sentence.is_question and asked_by_other_side:
             reply = self.answer_to(sentence)
             if reply is None:
                 return Assessment(State.IGNORED)
             state, answer = reply
             return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
-        if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(sentence.text):
-            return Assessment(State.IGNORED)  # Omni or the rep talking about themselves
+        if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(
+            self.doc.text[clause[0] : clause[1]]
+        ):
+            return Assessment(State.IGNORED)  # Omni or the rep talking about themselves ("we've done kiosk certs")
         if (
             role not in (CUSTOMER, UNKNOWN)
             and self.conversation
@@ -258,7 +288,12 @@ class Assessor:
         ):
             return Assessment(State.IGNORED)  # "Fiserv, I'm guessing?" from Omni is a guess, not a fact
         corrected = self.correction_before(sentence, start) is not None
-        if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end):
+        if self.third_party(sentence, start):
+            return Assessment(State.IGNORED)  # what a competitor or the store next door does
+        echo = self._echo_answer(sentence, start, end)
+        if echo is not None:
+            return echo
+        if self.negated_before(sentence, start, end, others) or self.negated_after(sentence, end, others):
             return Assessment(State.PAST if corrected else State.NEGATED, evidence, corrected)
         if self.is_generic(sentence, start):
             return Assessment(State.IGNORED)

@@ -131,7 +131,12 @@ class CompiledLexicon:
         return None
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(_tokenise(text)[2])
+
+
+@lru_cache(maxsize=4096)
 def _tokenise(text: str) -> tuple[list[tuple[int, int]], list[str], list[str], list[bool]]:
     """Token spans, words, lower-cased words, and whether token i may join token i+1 in one alias."""
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
@@ -286,12 +291,15 @@ class PhraseSet:
     heads: frozenset[str]
     max_tokens: int
     pattern: re.Pattern[str] | None
+    pattern_chars: frozenset[str] = frozenset()  # a fallback phrase can only match where one of these is
 
     @classmethod
     def of(cls, phrases: list[str] | tuple[str, ...]) -> PhraseSet:
         return _phrase_set(tuple(phrases))
 
     def _token_hits(self, text: str, start: int, end: int) -> PhraseHit | None:
+        if self.heads.isdisjoint(_token_set(text)):
+            return None
         spans, _, lowered, joinable = _tokenise(text)
         for index, (a, _b) in enumerate(spans):
             if a < start:
@@ -313,7 +321,7 @@ class PhraseSet:
     def search(self, text: str, start: int = 0, end: int | None = None) -> PhraseHit | None:
         end = len(text) if end is None else end
         best = self._token_hits(text, start, end) if self.words else None
-        if self.pattern is not None:
+        if self.pattern is not None and not self.pattern_chars.isdisjoint(text):
             match = self.pattern.search(text, start, end)
             if match and (best is None or match.start() < best.start()):
                 best = PhraseHit(text, match.start(), match.end())
@@ -352,4 +360,8 @@ def _phrase_set(phrases: tuple[str, ...]) -> PhraseSet:
         heads=frozenset(heads),
         max_tokens=max(words.values(), default=1),
         pattern=re.compile("|".join(parts), re.IGNORECASE) if parts else None,
+        pattern_chars=frozenset(
+            char for phrase in phrases if phrase and _key(_TOKEN.findall(phrase.lower())) not in words
+            for char in {phrase[0].lower(), phrase[0].upper()}
+        ),
     )

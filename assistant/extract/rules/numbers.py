@@ -86,6 +86,11 @@ _KNOCK_RE = re.compile(
     rf"(?P<n>{_DIGITS}|{_WORD_NUMBER})\s+(?:points?\s+|pts\s+)?off\b(?!\s*(?:the\s+)?(?:\$|usd|dollars|k\b|grand))",
     re.IGNORECASE,
 )
+# "twenty off or we walk": a bare number off, no currency after it
+_BARE_OFF_RE = re.compile(
+    rf"(?<![\w$£€.])(?P<n>{_DIGITS}|{_WORD_NUMBER})\s+off\b(?!\s*(?:the\s+)?(?:\$|usd|dollars|k\b|grand|per|each|a\s+unit))",
+    re.IGNORECASE,
+)
 _MONEY_RE = re.compile(
     rf"(?:(?:\$|USD\s?|US\$|£|€|CA\$|C\$)\s?(?P<a>{_DIGITS}(?:\s?(?:k|K|m|M|mm|MM|million|thousand))?)"
     rf"|(?P<b>{_DIGITS})\s?(?:k|K|grand|thousand|million|mm|MM)?\s?(?:dollars|usd|USD|bucks)"
@@ -183,6 +188,10 @@ def find_percentages(text: str, offset: int = 0) -> list[NumberMatch]:
                 round(_FRACTIONS[key], 1), offset + match.start(), offset + match.end(), match.group()
             )
         )
+    for match in _BARE_OFF_RE.finditer(text):
+        value = parse_number(match.group("n"))
+        if value is not None and 5 <= value <= 60 and not any(p.start <= offset + match.start() < p.end for p in out):
+            out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
     for match in _KNOCK_RE.finditer(text):
         value = parse_number(match.group("n"))
         if (

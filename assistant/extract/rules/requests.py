@@ -82,15 +82,14 @@ def find_requests(ctx: Context) -> list[Request]:
                 if reply and reply[0] is State.CONFIRMED:
                     out.append(Request(sentence, label or text, owner, False, reply[1]))
             continue
-        if (
-            request
-            and owner is None
-            and re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I)
-        ):
-            # "Can you take that on?" points at the work named in the sentence before
+        if request and owner is None:
+            # "Can you take that on?" / "can Omni push the firmware instead?" points at work named just before
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
             if previous is not None and previous.turn == sentence.turn:
-                owner, label = _owner_of(ctx, previous.text)
+                item_words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", _item_after(text, request.end()))}
+                pronoun = re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I)
+                if pronoun or item_words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}", previous.text)}:
+                    owner, label = _owner_of(ctx, previous.text)
         if labelled:
             span = ctx.label_value(sentence)
             if span and not ctx.assessor.value_is_unknown(ctx.doc.text[span[0] : span[1]]):
