@@ -53,6 +53,7 @@ _ATTENDEE_ITEM = re.compile(
 )
 _NAME_LIKE = re.compile(r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}$")
 BULLET = _BULLET
+_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][A-Z0-9 /&\-]{3,40}):?)[ \t]*$")
 
 
 @lru_cache(maxsize=1)
@@ -184,6 +185,14 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
         if re.match(r"[ \t]*Subject:", text[body_start:end], re.IGNORECASE):
             line.header = True
             line.content_start = body_start + text[body_start:end].index(":") + 1
+            lines.append(line)
+            continue
+        heading = _HEADING.match(text, body_start, end)
+        if heading:
+            # "## Open items", "OPEN ITEMS": the lines below belong to this section
+            section = (heading.group("h") or heading.group("caps")).strip(" :#").lower()
+            line.label = section
+            line.speaker_key = current
             lines.append(line)
             continue
         zoom = _ZOOM_LINE.match(text, body_start, end)

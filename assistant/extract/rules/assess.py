@@ -48,6 +48,10 @@ _CUSTOMER_REF = re.compile(
     r"prospect|both)\b",
     re.IGNORECASE,
 )
+_OPEN_SECTION = re.compile(
+    r"\b(?:open|outstanding|unknowns?|to\s+confirm|to\s+be\s+confirmed|tbd|tbc|questions|unresolved|parking\s+lot|follow[\s-]?ups?)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[\w'’/%$.-]+")
 
 
@@ -173,6 +177,8 @@ class Assessor:
         return False
 
     def hedged(self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        if sentence.section and _OPEN_SECTION.search(sentence.section):
+            return True  # listed under "Open items" / "To confirm" / "Questions"
         clause_start, clause_end = self.clause_bounds(sentence, start, end)
         if self.is_hedged_text(self.doc.text[clause_start:clause_end]):
             return True
