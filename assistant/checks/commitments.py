@@ -62,6 +62,8 @@ def find_commitments(ctx: Context) -> list[Commitment]:
         text = sentence.text
         if _is_leadership(sentence) or sentence.quoted > 1:
             continue
+        if ctx.assessor.third_party(sentence, sentence.end):
+            continue  # "the last vendor promised us everything"
         committing = any(pattern.search(text) for pattern in commit_res)
         reporting = reported.search(text) is not None
         if not (committing or reporting or (sentence.role == CUSTOMER and sentence.is_question)):

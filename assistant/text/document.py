@@ -18,6 +18,7 @@ from .speakers import UNKNOWN, SpeakerInfo
 
 __all__ = ["Document", "Sentence"]
 
+_TAG_QUESTION = re.compile(r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|;\s+|\s+[–—]\s+(?=[A-Z])")
 
 
@@ -46,7 +47,8 @@ class Sentence:
 
     @property
     def is_question(self) -> bool:
-        return self.text.rstrip(" )\"'").endswith("?")
+        """Ends with "?" - but not a tag question ("We'll have you live in six weeks, right?")."""
+        return self.text.rstrip(" )\"'").endswith("?") and not _TAG_QUESTION.search(self.text)
 
 
 @dataclass

@@ -111,6 +111,13 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
             continue
         content = text[line.content_start : line.end]
         intro = _SELF_INTRO_OMNI.search(content)
+        introduced = re.search(r"\bthis\s+is\s+(?P<n>[A-Z][a-z]+)", intro.group()) if intro else None
+        if introduced and introduced.group("n").lower() not in info.name.lower():
+            # "Gareth, this is Sam from Omni": introducing someone else, who is the Omni person
+            other = next((s for s in speakers.values() if s.name.split()[0] == introduced.group("n")), None)
+            if other is not None and other.role == UNKNOWN:
+                other.role, other.title = OMNI, "internal_sdr"
+            intro = None
         if intro:
             said = intro.group()
             title = None if said.lower().startswith(("our", "fastflex")) else omni_title(said)
@@ -145,6 +152,8 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
             if not intro:
                 continue
             words = intro.group("t") or intro.group("t2") or intro.group("t3") or "omni"
+            if words.split()[-1].lower() in {"and", "with", "to", "for", "of", "the", "or", "from"}:
+                continue  # "our certification SME and Étienne" pairs two people, it does not title Étienne
             title = omni_title(words)
             if title or "omni" in intro.group().lower():
                 info.role, info.title = OMNI, title or "internal_sdr"

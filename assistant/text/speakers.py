@@ -21,7 +21,11 @@ REP = "external_rep"
 UNKNOWN = "unknown"
 
 _OMNI_TITLES: tuple[tuple[str, str], ...] = (
-    (r"\b(?:ceo|coo|cro|founder|vp\s+sales|head\s+of\s+sales|leadership|exec(?:utive)?)\b", "leadership"),
+    (
+        r"\b(?:ceo|coo|cro|founder|co-?founder|vp\s+(?:of\s+)?sales|head\s+of\s+sales|leadership|exec(?:utive)?|"
+        r"managing\s+director|chief\s+\w+\s+officer|president|run\s+(?:sales|the\s+sales\s+team|revenue))\b",
+        "leadership",
+    ),
     (
         r"\b(?:cert(?:ification)?\.?\s*smes?|smes?|certification\s+(?:leads?|engineers?|specialists?|team))\b",
         "certification_sme",

@@ -261,7 +261,9 @@ class Assessor:
         clause_start = self.clause_bounds(sentence, start, start)[0]
         prefix = self.doc.text[clause_start:start]
         for match in self.generic_cues.finditer(prefix):
-            if self._words(prefix[match.end() :]) <= 1:
+            between = prefix[match.end() :]
+            # "any kiosks", "anything unattended", "any self-checkout or unattended"
+            if self._words(between) <= 1 or re.fullmatch(r"[\w\s\-]*\b(?:or|and)\s*", between):
                 return True
         return False
 
