@@ -238,3 +238,23 @@ def test_value_naming_several_entries_is_checked_entry_by_entry(
         ("Chase", FieldStatus.UNCERTAIN),
         ("Elavon", FieldStatus.UNCERTAIN),
     ]
+
+
+def test_headcounts_and_site_counts_are_not_device_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
+    text = "TapLedger - ISV, ~40 ppl, London. Hearth: 340 locations, 3 lanes each.\n"
+    verifier = Verifier(text, load_bundle(get_settings()))
+    assert verifier.finding(_find("device_count", "40", "TapLedger - ISV, ~40 ppl")) == []
+    assert verifier.finding(_find("device_count", "340", "340 locations, 3 lanes each")) == []
+    [total] = verifier.finding(_find("device_count", "1020", "340 locations, 3 lanes each"))
+    assert total.value == 1020
+
+
+def test_a_promise_needs_an_object(verifier: Verifier) -> None:
+    text = "Marcus, as promised. notes are rough sorry.\nRep: I promised them 20% off and go-live by March.\n"
+    local = Verifier(text, verifier.bundle)
+    assert local.trigger(ProposedTrigger(id="unapproved_commitment", quote="Marcus, as promised.")) is None
+    kept = local.trigger(ProposedTrigger(id="unapproved_commitment", quote="I promised them 20% off"))
+    assert kept is not None and kept.route_to == ["leadership"]

@@ -117,6 +117,8 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
             other = next((s for s in speakers.values() if s.name.split()[0] == introduced.group("n")), None)
             if other is not None and other.role == UNKNOWN:
                 other.role, other.title = OMNI, "internal_sdr"
+            if info.role == UNKNOWN and not info.affiliation:
+                info.role = REP  # whoever introduces Omni's person to the customer is the partner rep
             intro = None
         if intro:
             said = intro.group()

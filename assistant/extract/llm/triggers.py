@@ -47,6 +47,14 @@ _NO_COMMITMENT = re.compile(
 )
 
 
+_COMMITTED_TO = re.compile(
+    r"\d\s?%|percent|discount|price|pricing|\$|\bfree\b|waive|certif|go[\s\-]?live|\blive\b|launch|\bdate|deadline"
+    r"|\bby (?:q[1-4]|end|mid|early|late|next|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\bq[1-4]\b|scope"
+    r"|timeline|\bweeks?\b|\bmonths?\b|\bdays?\b|include|handle|take care",
+    re.IGNORECASE,
+)
+
+
 def check_trigger(verifier: Verifier, item: ProposedTrigger) -> Trigger | None:
     """The proposed trigger as a :class:`Trigger` routed by policy, or ``None`` when not backed."""
     verifier.stats.triggers_proposed += 1
@@ -105,5 +113,7 @@ def trigger_detail(verifier: Verifier, trigger_id: str, evidence: str) -> str | 
     if trigger_id == "unapproved_commitment":
         if _NO_COMMITMENT.search(evidence):
             return None
-        return "a promise to the customer" if _COMMITMENT.search(evidence) else None
+        # "as promised, here are my notes" is no commitment: it must be about price, dates or scope
+        committed = _COMMITMENT.search(evidence) and _COMMITTED_TO.search(evidence)
+        return "a promise to the customer" if committed else None
     return None

@@ -89,8 +89,14 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
 
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bor\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
 _NOT_DEVICES = re.compile(
-    r"\s*(?:%|percent|per\s*cent|employees?|people|staff|ftes?|headcount|persons?|years?|months?|weeks?|days?"
+    r"\s*(?:%|percent|per\s*cent|employees?|people|ppl|folks|staff|ftes?|headcount|heads|persons?|years?|months?|weeks?|days?"
     r"|hours?|minutes?|am\b|pm\b|dollars|bucks|usd|k\b|grand|million|mm\b|bps|basis)",
+    re.IGNORECASE,
+)
+# counts of places, not devices; they only count as a factor ("40 stores x 3 lanes")
+_SITES = re.compile(
+    r"\s*(?:\w+\s)?(?:stores?|sites?|locations?|branches|restaurants?|hotels?|garages?|clinics?|offices?"
+    r"|venues?|depots?|campus(?:es)?|properties|lots?|outlets?|shops?|markets?|countries|states|cities)\b",
     re.IGNORECASE,
 )
 _DISCOUNT_WORDS = re.compile(r"discount|\boff\b|%|percent|price|pricing|rate|cheaper|knock", re.IGNORECASE)
@@ -438,10 +444,12 @@ class Verifier:
         return parse_number(value.rstrip("%").strip())
 
     def _device_count(self, value: str, evidence: str) -> tuple[Any, bool]:
+        """A count of devices in the quote, or a product / total of them ("40 stores x 3 lanes" = 120)."""
         number = self._number(value)
         if number is None or number <= 0 or number != int(number):
             return value, False
-        numbers = []
+        devices: list[float] = []
+        sites: list[float] = []
         money = find_money(evidence)
         for match in find_numbers(evidence):
             if (
@@ -451,11 +459,12 @@ class Verifier:
                 continue
             if any(m.start <= match.start < m.end for m in money):
                 continue
-            numbers.append(match.value)
-        ok = number in numbers
-        if not ok and len(numbers) > 1:
-            products = {a * b for i, a in enumerate(numbers) for b in numbers[i + 1 :]}
-            ok = number in products or number == sum(numbers)
+            (sites if _SITES.match(evidence, match.end) else devices).append(match.value)
+        ok = number in devices
+        if not ok and devices:
+            factors = devices + sites
+            products = {a * b for i, a in enumerate(factors) for b in factors[i + 1 :]}
+            ok = number in products or (len(devices) > 1 and number == sum(devices))
         return int(number), ok
 
     def _discount(self, value: str, evidence: str) -> tuple[Any, bool]:

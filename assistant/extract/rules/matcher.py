@@ -58,6 +58,7 @@ class CompiledLexicon:
     context: re.Pattern[str] | None = None
     max_tokens: int = 1
     heads: set[str] = field(default_factory=set)  # lower-cased first tokens of every spelling
+    sensitive_upper: dict[str, tuple[LexiconEntry, bool]] = field(default_factory=dict)
 
     def add(self, alias: str, entry: LexiconEntry, *, case_sensitive: bool, context_only: bool) -> None:
         tokens = _TOKEN.findall(alias)
@@ -67,6 +68,7 @@ class CompiledLexicon:
         self.heads.add(tokens[0].lower())
         if case_sensitive:
             self.sensitive.setdefault(_key(tokens), (entry, context_only))
+            self.sensitive_upper.setdefault(_key([t.upper() for t in tokens]), (entry, context_only))
         else:
             self.insensitive.setdefault(_key([t.lower() for t in tokens]), entry)
 
@@ -74,6 +76,11 @@ class CompiledLexicon:
         exact = self.sensitive.get(_key(words))
         if exact is not None:
             return exact
+        if all(word.isupper() for word in words) and sum(len(word) for word in words) > 3:
+            # ALL-CAPS text ("BETWEEN MONERIS AND GLOBAL PAYMENTS"): exact-case spellings cannot apply
+            shouted = self.sensitive_upper.get(_key(words))
+            if shouted is not None:
+                return shouted
         entry = self.insensitive.get(_key([w.lower() for w in words]))
         return (entry, False) if entry is not None else None
 
