@@ -17,7 +17,7 @@ from pathlib import Path
 from .roles import email_sender, resolve_roles, speaker_from
 from .speakers import SpeakerInfo, is_role_label
 
-__all__ = ["BULLET", "Line", "read_lines"]
+__all__ = ["BULLET", "Line", "label_words", "read_lines"]
 
 _TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
@@ -57,7 +57,7 @@ _HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][
 
 
 @lru_cache(maxsize=1)
-def _label_words() -> frozenset[str]:
+def label_words() -> frozenset[str]:
     """Keys of note lines that are labels, not people (``label_words.txt``)."""
     path = Path(__file__).with_name("label_words.txt")
     return frozenset(
@@ -82,7 +82,7 @@ class Line:
 
 def _is_label(key: str) -> bool:
     words = re.findall(r"[a-z0-9\-]+", key.lower())
-    return bool(words) and (words[0] in _label_words() or " ".join(words) in _label_words())
+    return bool(words) and (words[0] in label_words() or " ".join(words) in label_words())
 
 
 def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:

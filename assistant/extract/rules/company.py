@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from ...schema import Field, FieldStatus
-from ...text import CUSTOMER, OMNI
+from ...text import CUSTOMER, OMNI, REP, UNKNOWN
 from .context import Context, build_field
 from .names import excluded_names, first_line_with
 
@@ -32,6 +32,31 @@ _AT_COMPANY = re.compile(rf"\b(?:at|from|with|over\s+at|here\s+at|for)\s+(?P<n>{
 _NOT_A_NAME = re.compile(
     r"\b(?:we|we're|our|i|i'm|they|their|you|is|are|was|have|has|will|would|can|about|in|on)\b", re.I
 )
+
+
+_TITLE_SPLIT = re.compile(r"\s+(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:\s+")
+_GENERIC_TITLE = re.compile(
+    r"\b(?:omni|fastflex|call|intro|introduction|discovery|transcript|recording|notes?|validation|scope|meeting|sync|"
+    r"demo|kick-?off|deep\s+dive|summary|update|questionnaire|recap|follow-?up|thread|chat|export|gong|chorus|teams|"
+    r"zoom|otter|webvtt|session|workshop|review|handover|hand-off|pipeline|weekly|fw|fwd|re|introduction|log|crm|activity)\b",
+    re.IGNORECASE,
+)
+_TITLE_AT = re.compile(
+    rf"\b(?:head|director|manager|vp|lead|chief|officer|owner|founder|engineer|architect|controller|cfo|cto|ceo|coo)\b"
+    rf"[^.,;\n]{{0,40}}?\b(?:at|for|with)\s+(?P<n>{_NAME})",
+    re.IGNORECASE,
+)
+_MET_AT = re.compile(
+    rf"\b(?:met|meeting|call|spoke|talked|chatted)\s+(?:with\s+)?(?:the\s+)?(?:guys|team|folks|people|owners?|crew)?\s*"
+    rf"(?:at|from|over\s+at)\s+(?P<n>{_NAME})",
+    re.IGNORECASE,
+)
+_NAME_INDUSTRY = re.compile(
+    rf"(?P<n>{_NAME})\s*\((?:[^)]*\b(?:charging|retail|retailer|grocer|grocery|restaurants?|qsr|isv|chain|parking|transit|"
+    rf"hotels?|hospitality|vending|fuel|operator|c-store|pharmacy|clinics?|stadium|venue|casino|theme\s+park)\b[^)]*)\)",
+    re.IGNORECASE,
+)
+_COMPANY_QUESTION = re.compile(r"\b(?:company|business|organi[sz]ation|who\s+are\s+you)\b", re.IGNORECASE)
 
 
 def _clean_company(raw: str, excluded: set[str]) -> str | None:
@@ -92,7 +117,23 @@ def extract_company(ctx: Context) -> Field:
             lead = _LEAD_LINE.match(sentence.text)
             if lead:
                 add(_clean_company(lead.group("n"), excluded), 3, ctx.quote_sentence(sentence))
+    title = next((s for s in ctx.doc.sentences[:3] if s.speaker is None and not s.label), None)
+    if title is not None:
+        # a title line: "Coastline Adventure Parks - FastFlex intro call", "Greyfield / Omni intro"
+        for part in _TITLE_SPLIT.split(title.text.strip(' "[]')):
+            if not _GENERIC_TITLE.search(part) and not re.search(r"\bpartners?\b", part, re.IGNORECASE):
+                add(_clean_company(part, excluded), 3, ctx.quote_sentence(title))
     for sentence in ctx.doc.sentences:
+        relayed = not ctx.assessor.conversation and sentence.role in (UNKNOWN, REP, OMNI)
+        if sentence.role == CUSTOMER or relayed or (sentence.role == UNKNOWN and sentence.index < 20):
+            for pattern in (_TITLE_AT, _MET_AT, _NAME_INDUSTRY):
+                for match in pattern.finditer(sentence.text):
+                    add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
+        previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
+        if previous is not None and previous.is_question and _COMPANY_QUESTION.search(previous.text):
+            answer = re.match(rf"\s*(?:A:\s*)?(?:We're\s+|We\s+are\s+|It's\s+)?(?P<n>{_NAME})", sentence.text)
+            if answer:
+                add(_clean_company(answer.group("n"), excluded), 4, ctx.quote_sentence(sentence))
         for match in _IS_A.finditer(sentence.text):
             add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
         if sentence.role in (CUSTOMER,) and re.search(r"\b(?:i|i'm|we|our)\b", sentence.text, re.IGNORECASE):

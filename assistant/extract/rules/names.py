@@ -67,11 +67,23 @@ def lexicon_names(ctx: Context) -> frozenset[str]:
     return cached[1]
 
 
+_PERSON_CUE = re.compile(
+    r"\b(?:I'm|I am|this is|my name is|contact:?|with|met|call with)\s+(?P<a>[A-Z][a-z]+\s+[A-Z][\w'’\-]+)"
+    r"|(?P<b>[A-Z][a-z]+\s+[A-Z][\w'’\-]+)\s*(?:,|\(|\s[-–—]\s|\|)\s*(?:the\s+|our\s+|their\s+)?(?:[A-Z][\w.]*\s+){0,3}"
+    r"(?:VP|Director|Dir\.?|Head|Manager|Mgr|Lead|Owner|Founder|Chief|CFO|CEO|COO|CTO|CIO|Engineer|Architect|President)\b"
+)
+
+
 def excluded_names(ctx: Context) -> set[str]:
-    names = set(stop_names()) | lexicon_names(ctx)
+    """Words and names that are never the customer's company: stop words, labels, lexicon names, people."""
+    from ...text.lines import label_words
+
+    names = set(stop_names()) | lexicon_names(ctx) | label_words()
     for info in ctx.doc.speakers.values():
         names.add(info.name.lower())
         names.update(part.lower() for part in info.name.split())
+    for match in _PERSON_CUE.finditer(ctx.doc.text):
+        names.add((match.group("a") or match.group("b")).lower())
     return names
 
 
