@@ -94,7 +94,9 @@ def test_a_yes_no_question_about_a_must_not_role_says_no(settings: Settings) -> 
         ("Who OKs twelve and a half percent off?", ["sales_manager"], "leadership"),
     ],
 )
-def test_the_percentage_picks_the_approver(settings: Settings, question: str, owners: list[str], not_owner: str) -> None:
+def test_the_percentage_picks_the_approver(
+    settings: Settings, question: str, owners: list[str], not_owner: str
+) -> None:
     answer = ask(question, settings)
     assert answer.owners == owners
     assert not_owner not in answer.owners
@@ -207,7 +209,9 @@ def test_every_duty_is_backed_by_a_playbook_sentence(settings: Settings) -> None
         ("Who has to approve a 30% discount?", "Discounts above 25%: Omni Leadership approves"),
     ],
 )
-def test_the_first_quote_is_the_matrix_line_for_that_size(settings: Settings, question: str, matrix_line: str) -> None:
+def test_the_first_quote_is_the_matrix_line_for_that_size(
+    settings: Settings, question: str, matrix_line: str
+) -> None:
     answer = ask(question, settings)
     assert answer.sources[0].quote.startswith(matrix_line)
     assert answer.sources[0].doc == "knowledge/pricing-and-discounts.md"

@@ -60,7 +60,9 @@ def test_no_chunk_straddles_two_sections() -> None:
 
 
 def test_long_sections_are_split_but_every_chunk_is_verbatim() -> None:
-    body = "\n".join(f"- Rule {i}: the program manager records decision {i} in the project log." for i in range(60))
+    body = "\n".join(
+        f"- Rule {i}: the program manager records decision {i} in the project log." for i in range(60)
+    )
     text = f"# Long\n\n## Rules\n\n{body}\n"
     chunks = split_markdown(_doc(text))
     assert len(chunks) > 3

@@ -47,7 +47,11 @@ def test_vectors_are_unit_length_and_batch_independent(minilm: MiniLMEmbedder) -
 
 def test_similar_questions_are_closer_than_unrelated_ones(minilm: MiniLMEmbedder) -> None:
     a, b, c = minilm.encode(
-        ["Who approves a large discount?", "Who signs off on a big price reduction?", "Who orders office coffee?"]
+        [
+            "Who approves a large discount?",
+            "Who signs off on a big price reduction?",
+            "Who orders office coffee?",
+        ]
     )
     assert float(a @ b) > float(a @ c) + 0.1
 

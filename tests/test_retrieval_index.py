@@ -60,7 +60,9 @@ def test_second_build_is_a_no_op_and_a_change_rebuilds(small: Settings) -> None:
     again = build_index(small, progress=False)
     assert not again.rebuilt and again.content_hash == first.content_hash
     playbook = small.knowledge_dir / "booth.md"
-    playbook.write_text(SMALL_PLAYBOOK.replace("ships the demo terminals", "ships two demo terminals"), "utf-8")
+    playbook.write_text(
+        SMALL_PLAYBOOK.replace("ships the demo terminals", "ships two demo terminals"), "utf-8"
+    )
     changed = build_index(small, progress=False)
     assert changed.rebuilt and changed.content_hash != first.content_hash
     assert not build_index(small, progress=False).rebuilt
@@ -129,13 +131,17 @@ class _HashingEmbeddings:
         return self._vector(text)
 
 
-def test_switching_embedders_rebuilds_with_the_openai_embedder(small: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_switching_embedders_rebuilds_with_the_openai_embedder(
+    small: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from assistant.retrieval import index as index_module
     from assistant.retrieval.embeddings import OpenAIEmbedder
 
     assert build_index(small, progress=False).embedder.startswith("minilm:")
     openai_settings = small.model_copy(update={"embeddings": "openai"})
-    monkeypatch.setattr(index_module, "get_embedder", lambda s: OpenAIEmbedder(s, client=_HashingEmbeddings()))
+    monkeypatch.setattr(
+        index_module, "get_embedder", lambda s: OpenAIEmbedder(s, client=_HashingEmbeddings())
+    )
     stats = build_index(openai_settings, progress=False)
     assert stats.rebuilt and stats.embedder == "openai:text-embedding-3-small"
     assert not build_index(openai_settings, progress=False).rebuilt

@@ -69,7 +69,12 @@ def test_discount_bands_follow_the_guardrail() -> None:
 def test_role_mentions_prefer_the_longest_alias() -> None:
     playbook = load_playbook(KNOWLEDGE)
     text = "Can the technical project manager or the program manager ping the cert SME and the rep?"
-    assert playbook.role_mentions(text) == ["technical_pm", "program_manager", "certification_sme", "external_rep"]
+    assert playbook.role_mentions(text) == [
+        "technical_pm",
+        "program_manager",
+        "certification_sme",
+        "external_rep",
+    ]
 
 
 def test_cues_match_inflections_and_gaps() -> None:
@@ -91,7 +96,9 @@ def test_a_duty_nobody_defines_is_a_policy_error(tmp_path: Path) -> None:
     for name in ("roles.yaml", "duties.yaml"):
         shutil.copy(KNOWLEDGE / name, tmp_path / name)
     text = (tmp_path / "roles.yaml").read_text(encoding="utf-8")
-    (tmp_path / "roles.yaml").write_text(text.replace("owns: [delivery_engineering]", "owns: [delivery_enginering]"))
+    (tmp_path / "roles.yaml").write_text(
+        text.replace("owns: [delivery_engineering]", "owns: [delivery_enginering]")
+    )
     with pytest.raises(PolicyError, match="delivery_enginering"):
         load_playbook(tmp_path)
 

@@ -64,6 +64,8 @@ def index(force: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(stats.model_dump(), indent=2))
     elif stats.rebuilt:
-        click.echo(f"indexed {stats.chunks} chunks from {stats.files} files in {stats.seconds:.1f}s ({stats.embedder})")
+        click.echo(
+            f"indexed {stats.chunks} chunks from {stats.files} files in {stats.seconds:.1f}s ({stats.embedder})"
+        )
     else:
         click.echo(f"index up to date: {stats.chunks} chunks from {stats.files} files")

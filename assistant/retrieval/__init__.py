@@ -21,7 +21,9 @@ from .index import IndexStats, build_index, get_retriever
 __all__ = ["AskAnswer", "IndexStats", "Source", "ask", "build_index", "parse_percent"]
 
 
-def ask(question: str, settings: Settings | None = None, backend: str = "rules", *, chat: Any = None) -> AskAnswer:
+def ask(
+    question: str, settings: Settings | None = None, backend: str = "rules", *, chat: Any = None
+) -> AskAnswer:
     """Answer an ownership question.
 
     ``backend`` is "rules" (offline, deterministic) or "llm"/"llm:<model>" (the configured
@@ -31,7 +33,7 @@ def ask(question: str, settings: Settings | None = None, backend: str = "rules",
     from ..errors import InputError
 
     if not question or not question.strip():
-        raise InputError("empty question; ask something like: assistant ask \"who approves a 20% discount?\"")
+        raise InputError('empty question; ask something like: assistant ask "who approves a 20% discount?"')
     settings = resolve_settings(settings)
     retriever = get_retriever(settings)
     result = answer_question(question, retriever)

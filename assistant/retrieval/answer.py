@@ -257,7 +257,9 @@ def _from_duty(
         parts.append(f"Not the job of {_names(playbook, duty.must_not, 'or')}.")
     if not_quote:
         parts.append(f'The playbook says: "{not_quote.text}"')
-    warnings = [] if owner_quote else [f"no Markdown playbook sentence names the owner of {duty.id}; see roles.yaml"]
+    warnings = (
+        [] if owner_quote else [f"no Markdown playbook sentence names the owner of {duty.id}; see roles.yaml"]
+    )
     return AskAnswer(
         question=question,
         owners=owners,

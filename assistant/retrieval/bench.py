@@ -53,13 +53,19 @@ def _cold_start(settings: Settings, question: str, runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([*_cli(), "ask", question, "--json"], env=env, check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [*_cli(), "ask", question, "--json"], env=env, check=True, capture_output=True, timeout=120
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def run_bench(
-    settings: Settings | None = None, *, questions: list[str] | None = None, repeats: int = 5, cold_runs: int = 3
+    settings: Settings | None = None,
+    *,
+    questions: list[str] | None = None,
+    repeats: int = 5,
+    cold_runs: int = 3,
 ) -> dict[str, Any]:
     """index_build_s, ask_warm_ms_p50/p95 and ask_cold_start_s for the configured knowledge folder."""
     from . import ask, build_index

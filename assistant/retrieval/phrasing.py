@@ -99,7 +99,9 @@ def phrase_with_llm(
     try:
         data = _parse(getattr(reply, "content", reply))
     except (ValueError, TypeError) as exc:
-        return draft.model_copy(update={"warnings": [*draft.warnings, f"LLM reply unusable ({exc}); rules answer kept"]})
+        return draft.model_copy(
+            update={"warnings": [*draft.warnings, f"LLM reply unusable ({exc}); rules answer kept"]}
+        )
 
     allowed_docs = {doc for doc, _, _ in passages} | {source.doc for source in draft.sources}
     quotes: list[Source] = []

@@ -140,7 +140,11 @@ class Playbook:
         specs = dict(duties.duties)
         if duties.discount:
             specs.update(duties.discount.duties)
-        referenced = {d for role in self.roles.values() for d in role.owns + role.approves + role.advises + role.must_not}
+        referenced = {
+            d
+            for role in self.roles.values()
+            for d in role.owns + role.approves + role.advises + role.must_not
+        }
         unknown = sorted(referenced - set(specs))
         if unknown:
             raise PolicyError(f"{source}/roles.yaml names duties {unknown} that duties.yaml does not define")
@@ -153,13 +157,19 @@ class Playbook:
         self.duties: dict[str, Duty] = {}
         for duty_id, spec in specs.items():
             approvers = [rid for rid, role in self.roles.items() if duty_id in role.approves]
-            owners = approvers + [rid for rid, role in self.roles.items() if duty_id in role.owns and rid not in approvers]
+            owners = approvers + [
+                rid for rid, role in self.roles.items() if duty_id in role.owns and rid not in approvers
+            ]
             if spec.lead:
                 if spec.lead not in owners:
-                    raise PolicyError(f"{source}/duties.yaml: lead {spec.lead!r} of {duty_id!r} does not own it")
+                    raise PolicyError(
+                        f"{source}/duties.yaml: lead {spec.lead!r} of {duty_id!r} does not own it"
+                    )
                 owners = [spec.lead, *(rid for rid in owners if rid != spec.lead)]
             if not owners:
-                raise PolicyError(f"{source}: no role owns or approves duty {duty_id!r}; add it to roles.yaml")
+                raise PolicyError(
+                    f"{source}: no role owns or approves duty {duty_id!r}; add it to roles.yaml"
+                )
             self.duties[duty_id] = Duty(
                 id=duty_id,
                 label=spec.label,
@@ -169,13 +179,19 @@ class Playbook:
                 cues=tuple(dict.fromkeys(cue for cue in map(_cue, spec.cues) if cue)),
                 examples=tuple(spec.examples),
             )
-        self.role_stems = {token for role in self.roles.values() for a in [role.name, *role.aliases] for token in words(a)}
+        self.role_stems = {
+            token for role in self.roles.values() for a in [role.name, *role.aliases] for token in words(a)
+        }
         self._cue_index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for duty in self.duties.values():
             for cue in duty.cues:
                 self._cue_index.setdefault(cue[0], []).append((duty.id, cue))
         self._aliases = sorted(
-            ((tuple(words(alias)), rid) for rid, role in self.roles.items() for alias in [role.name, *role.aliases]),
+            (
+                (tuple(words(alias)), rid)
+                for rid, role in self.roles.items()
+                for alias in [role.name, *role.aliases]
+            ),
             key=lambda item: -len(item[0]),
         )
 
@@ -184,7 +200,7 @@ class Playbook:
         return role.name if role else role_id.replace("_", " ")
 
     def relation(self, role_id: str, duty_id: str) -> str | None:
-        """"approves", "owns", "advises", "must_not" or None."""
+        """ "approves", "owns", "advises", "must_not" or None."""
         role = self.roles.get(role_id)
         if role is None:
             return None
@@ -264,7 +280,11 @@ def _match_at(pattern: tuple[str, ...], tokens: list[str], exact: list[str], at:
         return True
     head = pattern[0]
     if head == "*":
-        return any(_match_at(pattern[1:], tokens, exact, at + skip) for skip in range(0, 4) if at + skip <= len(tokens))
+        return any(
+            _match_at(pattern[1:], tokens, exact, at + skip)
+            for skip in range(0, 4)
+            if at + skip <= len(tokens)
+        )
     if at >= len(tokens):
         return False
     same = exact[at] == head if head.startswith("=") else tokens[at] == head

@@ -18,7 +18,9 @@ from .speakers import UNKNOWN, SpeakerInfo
 
 __all__ = ["Document", "Sentence"]
 
-_TAG_QUESTION = re.compile(r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE)
+_TAG_QUESTION = re.compile(
+    r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|;\s+|\s+[–—]\s+(?=[A-Z])")
 
 

@@ -53,7 +53,9 @@ _ATTENDEE_ITEM = re.compile(
 )
 _NAME_LIKE = re.compile(r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}$")
 BULLET = _BULLET
-_HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][A-Z0-9 /&\-]{3,40}):?)[ \t]*$")
+_HEADING = re.compile(
+    r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][A-Z0-9 /&\-]{3,40}):?)[ \t]*$"
+)
 
 
 @lru_cache(maxsize=1)

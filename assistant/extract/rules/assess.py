@@ -141,10 +141,14 @@ class Assessor:
             return True
         return False
 
-    def negated_after(self, sentence: Sentence, end: int, others: list[tuple[int, int]] | None = None) -> bool:
+    def negated_after(
+        self, sentence: Sentence, end: int, others: list[tuple[int, int]] | None = None
+    ) -> bool:
         for other_start, other_end in sorted(others or []):
             # "Unattended/kiosk: none" - the answer after the list covers every item of it
-            if other_start > end and re.fullmatch(r"\s*(?:/|,|&|\+|or|and)\s*", self.doc.text[end:other_start], re.I):
+            if other_start > end and re.fullmatch(
+                r"\s*(?:/|,|&|\+|or|and)\s*", self.doc.text[end:other_start], re.I
+            ):
                 end = other_end
         tail = self.doc.text[end : sentence.end]
         match = re.match(r"[\s'’s]*[:?\-–—=]*\s*(?:\(?\s*)", tail)
@@ -161,7 +165,13 @@ class Assessor:
         return not any(n.start() == hit.start() for n in self.not_neg.finditer(rest))
 
     def in_past(
-        self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]], *, replaceable: bool = False
+        self,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        others: list[tuple[int, int]],
+        *,
+        replaceable: bool = False,
     ) -> bool:
         clause_start, _ = self.clause_bounds(sentence, start, end)
         prefix = self.doc.text[clause_start:start]
@@ -190,7 +200,9 @@ class Assessor:
                 continue
             if self._words(chunk) <= 8:
                 return True
-            if a > clause_end and re.search(r"\b(?:it|it's|that|this|they|them|those)\b", chunk, re.IGNORECASE):
+            if a > clause_end and re.search(
+                r"\b(?:it|it's|that|this|they|them|those)\b", chunk, re.IGNORECASE
+            ):
                 return True  # "... the FIME kit, but nobody is sure it's still licensed"
         after = self.doc.text[end : min(sentence.end, end + 3)]
         if after.lstrip(" )").startswith("?") and sentence.role in (UNKNOWN, CUSTOMER):
@@ -201,7 +213,11 @@ class Assessor:
             if self._words(chunk) <= 8 and self.is_hedged_text(chunk):
                 return True
             opening = self.hedges.search(chunk)
-            if opening is not None and self._words(chunk[: opening.start()]) == 0 and not self.not_hedges.search(chunk[:30]):
+            if (
+                opening is not None
+                and self._words(chunk[: opening.start()]) == 0
+                and not self.not_hedges.search(chunk[:30])
+            ):
                 return True  # "Elavon today. TBC - the state re-bids next year."
         return False
 
@@ -243,21 +259,25 @@ class Assessor:
         return bool(self.third_party_cues.search(prefix) or self.disowned_cues.search(sentence.text))
 
     def _echo_answer(self, sentence: Sentence, start: int, end: int) -> Assessment | None:
-        """"Kiosks? Nah, not this phase.": a one-word echo question answered by the same speaker."""
+        """ "Kiosks? Nah, not this phase.": a one-word echo question answered by the same speaker."""
         if not sentence.is_question or self._words(sentence.text) > 3:
             return None
         following = self._next_in_turn(sentence)
         if following is None:
             return None
         head = following.text[:30]
-        for phrases, state in ((self.unsure, State.UNCERTAIN), (self.no, State.NEGATED), (self.yes, State.CONFIRMED)):
+        for phrases, state in (
+            (self.unsure, State.UNCERTAIN),
+            (self.no, State.NEGATED),
+            (self.yes, State.CONFIRMED),
+        ):
             match = phrases.search(head)
             if match and match.start() <= 2:
                 return Assessment(state, [(sentence.start, sentence.end), (following.start, following.end)])
         return None
 
     def is_generic(self, sentence: Sentence, start: int) -> bool:
-        """"anything unattended", "any kiosks": a hypothetical, not a fact."""
+        """ "anything unattended", "any kiosks": a hypothetical, not a fact."""
         clause_start = self.clause_bounds(sentence, start, start)[0]
         prefix = self.doc.text[clause_start:start]
         for match in self.generic_cues.finditer(prefix):
@@ -268,7 +288,13 @@ class Assessor:
         return False
 
     def assess(
-        self, sentence: Sentence, start: int, end: int, others: list[tuple[int, int]], *, replaceable: bool = False
+        self,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        others: list[tuple[int, int]],
+        *,
+        replaceable: bool = False,
     ) -> Assessment:
         """Read the cues around ``text[start:end]``; ``others`` are same-kind mentions nearby.
 
@@ -285,10 +311,14 @@ class Assessor:
                 return Assessment(State.IGNORED)
             state, answer = reply
             return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
-        if role not in (CUSTOMER, UNKNOWN) and self.conversation and not _CUSTOMER_REF.search(
-            self.doc.text[clause[0] : clause[1]]
+        if (
+            role not in (CUSTOMER, UNKNOWN)
+            and self.conversation
+            and not _CUSTOMER_REF.search(self.doc.text[clause[0] : clause[1]])
         ):
-            return Assessment(State.IGNORED)  # Omni or the rep talking about themselves ("we've done kiosk certs")
+            return Assessment(
+                State.IGNORED
+            )  # Omni or the rep talking about themselves ("we've done kiosk certs")
         if (
             role not in (CUSTOMER, UNKNOWN)
             and self.conversation

@@ -38,7 +38,7 @@ _TITLE_SPLIT = re.compile(r"\s+(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:
 _GENERIC_TITLE = re.compile(
     r"\b(?:omni|fastflex|call|intro|introduction|discovery|transcript|recording|notes?|validation|scope|meeting|sync|"
     r"demo|kick-?off|deep\s+dive|summary|update|questionnaire|recap|follow-?up|thread|chat|export|gong|chorus|teams|"
-    r"zoom|otter|webvtt|session|workshop|review|handover|hand-off|pipeline|weekly|fw|fwd|re|introduction|log|crm|activity)\b",
+    r"zoom|otter|webvtt|session|workshop|review|handover|hand-off|pipeline|weekly|fw|fwd|re|introduction|log|crm|activity|dictated|voice|memo|via)\b",
     re.IGNORECASE,
 )
 _TITLE_AT = re.compile(

@@ -29,7 +29,8 @@ DEVICE_NOUNS = (
 )
 _SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
 _COUNT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b", re.IGNORECASE
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
+    re.IGNORECASE,
 )
 _MULTIPLY = re.compile(
     rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"

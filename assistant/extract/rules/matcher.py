@@ -368,7 +368,9 @@ def _phrase_set(phrases: tuple[str, ...]) -> PhraseSet:
         max_tokens=max(words.values(), default=1),
         pattern=re.compile("|".join(parts), re.IGNORECASE) if parts else None,
         pattern_chars=frozenset(
-            char for phrase in phrases if phrase and _key(_TOKEN.findall(phrase.lower())) not in words
+            char
+            for phrase in phrases
+            if phrase and _key(_TOKEN.findall(phrase.lower())) not in words
             for char in {phrase[0].lower(), phrase[0].upper()}
         ),
     )

@@ -190,7 +190,11 @@ def find_percentages(text: str, offset: int = 0) -> list[NumberMatch]:
         )
     for match in _BARE_OFF_RE.finditer(text):
         value = parse_number(match.group("n"))
-        if value is not None and 5 <= value <= 60 and not any(p.start <= offset + match.start() < p.end for p in out):
+        if (
+            value is not None
+            and 5 <= value <= 60
+            and not any(p.start <= offset + match.start() < p.end for p in out)
+        ):
             out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
     for match in _KNOCK_RE.finditer(text):
         value = parse_number(match.group("n"))

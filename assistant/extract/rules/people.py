@@ -180,7 +180,7 @@ _PERSON = re.compile(
 
 
 def _antecedent(ctx: Context, sentence: Sentence) -> str | None:
-    """"Our COO, Dr. Renata Sims. She signs." / "contact: Rahul Menon, CTO. he's the EB": who "she" is."""
+    """ "Our COO, Dr. Renata Sims. She signs." / "contact: Rahul Menon, CTO. he's the EB": who "she" is."""
     for other in reversed(ctx.doc.sentences[max(0, sentence.index - 2) : sentence.index + 1]):
         if other.turn != sentence.turn:
             continue
@@ -195,7 +195,7 @@ def _antecedent(ctx: Context, sentence: Sentence) -> str | None:
 
 
 def _tidy_who(raw: str, after: str = "") -> str:
-    """"the CFO = Annette Roy" -> "Annette Roy (CFO)"; "the CFO (Tom Reinholt)" likewise; "our CFO" -> "CFO"."""
+    """ "the CFO = Annette Roy" -> "Annette Roy (CFO)"; "the CFO (Tom Reinholt)" likewise; "our CFO" -> "CFO"."""
     named = re.match(r"\s*\((?:Dr\.?\s+)?(?P<name>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+)\)", after)
     if named and not re.search(r"[A-Z][a-z]+\s+[A-Z]", raw):
         raw = f"{raw} {named.group('name')}"

@@ -55,7 +55,9 @@ def extract_deal_source(ctx: Context) -> Field:
             start, end = sentence.start + hit.start(), sentence.start + hit.end()
             if ctx.assessor.negated_before(sentence, start, end, []):
                 continue  # "no partner", "not our CEO"
-            if source == "leadership" and (sentence.role == CUSTOMER or not _INTRO_WORD.search(sentence.text)):
+            if source == "leadership" and (
+                sentence.role == CUSTOMER or not _INTRO_WORD.search(sentence.text)
+            ):
                 continue  # the customer's own CEO, or leadership mentioned without an intro
             vote(source, _SOURCE_WEIGHT[source], ctx.quote_sentence(sentence))
         match = _INTRO_BY.search(sentence.text)
@@ -68,7 +70,10 @@ def extract_deal_source(ctx: Context) -> Field:
         if info.role == REP:
             vote("external_rep", 2, first_line_with(ctx, info.name))
     for sentence in ctx.doc.sentences:
-        if re.search(r"\((?:[^)]*\b)?(?:partners?|referral)\b[^)]*\)", sentence.text, re.IGNORECASE) and sentence.index < 15:
+        if (
+            re.search(r"\((?:[^)]*\b)?(?:partners?|referral)\b[^)]*\)", sentence.text, re.IGNORECASE)
+            and sentence.index < 15
+        ):
             vote("external_rep", 1, ctx.quote_sentence(sentence))  # "- Luca (Brightpath Partners)"
     if not scores:
         return Field()

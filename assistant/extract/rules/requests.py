@@ -86,7 +86,9 @@ def find_requests(ctx: Context) -> list[Request]:
             # "Can you take that on?" / "can Omni push the firmware instead?" points at work named just before
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
             if previous is not None and previous.turn == sentence.turn:
-                item_words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", _item_after(text, request.end()))}
+                item_words = {
+                    w.lower() for w in re.findall(r"[A-Za-z]{5,}", _item_after(text, request.end()))
+                }
                 pronoun = re.match(r"\s*(?:that|it|this|those|them)\b", text[request.end() :], re.I)
                 if pronoun or item_words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}", previous.text)}:
                     owner, label = _owner_of(ctx, previous.text)
