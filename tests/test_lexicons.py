@@ -47,7 +47,7 @@ BRIEF_NAMES = {
         VP6300|Kiosk IV|Bezel 8|VPOS Touch|Onyx|Clover Flex|Clover Mini|WisePad 3|N910""",
     "kif": "TASQ|POS Portal|BlueStar|ScanSource|The Phoenix Group|Bluefin|Ingenico RKI|Verifone RKI",
     "tooling": """ICC Solutions|UL Brand Test Tool|FIME|Collis|Barnes|Galitt|Visa ADVT|Visa CDET|Mastercard M-TIP|
-        Amex AEIPS|Discover D-PAS|JCB test kit|Interac test kit|host simulator|in-house test harness""",
+        Amex AEIPS|Discover D-PAS|JCB test kit|Interac test kit|host simulator|in-house test harness (non-standard)""",
     "card_brand": "Visa|Mastercard|Amex|Discover|JCB|Interac|UnionPay|Diners Club|Maestro|eftpos",
     "region": """United States|Canada|Mexico|United Kingdom|Ireland|Europe|Germany|France|Spain|Netherlands|Nordics|
         Australia|New Zealand|Brazil|Latin America|APAC|EMEA|North America|Puerto Rico|Japan|Singapore|India|
@@ -206,7 +206,7 @@ def test_spellings_are_clean(by_kind: dict[str, Lexicon], kind: str) -> None:
 
 def test_tooling_marks_non_standard_kits(by_kind: dict[str, Lexicon]) -> None:
     tooling = {entry.name: entry for entry in by_kind["tooling"].entries}
-    assert tooling["in-house test harness"].standard is False
+    assert tooling["in-house test harness (non-standard)"].standard is False
     assert tooling["UL Brand Test Tool"].standard is True
     assert any(not entry.standard for entry in tooling.values())
     for kind, lexicon in by_kind.items():
@@ -307,7 +307,7 @@ def _names(by_kind: dict[str, Lexicon], kind: str, text: str) -> set[str]:
         (
             "tooling",
             "They'd use their homegrown simulator instead of ICC Solutions.",
-            {"in-house test harness", "ICC Solutions"},
+            {"in-house test harness (non-standard)", "ICC Solutions"},
         ),
         ("kif", "Keys are injected at TASQ, or maybe POS Portal.", {"TASQ", "POS Portal"}),
     ],

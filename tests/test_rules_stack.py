@@ -111,7 +111,7 @@ def test_use_cases(text: str, included: set[str], excluded: set[str]) -> None:
 def test_tooling_and_nonstandard_kits() -> None:
     f = fields("Customer: QA has ICC Solutions and a homegrown harness for host sims.")
     assert "ICC Solutions" in f.tooling.value
-    assert "in-house test harness" in f.tooling.value
+    assert "in-house test harness (non-standard)" in f.tooling.value
 
 
 def test_regions_from_cities_and_provinces() -> None:

@@ -111,6 +111,8 @@ class CompiledLexicon:
             return None
         if spans[index][0] > 0 and text[spans[index][0] - 1] in "@/" and not (index and joinable[index - 1]):
             return None  # part of an e-mail address or URL
+        if spans[index][0] > 0 and text[spans[index][0] - 1] in "'’" and len(words[index]) <= 2:
+            return None  # the "d" of "I'd", the "s" of "it's"
         limit = index + 1
         while limit < min(len(spans), index + self.max_tokens) and joinable[limit - 1]:
             limit += 1
@@ -129,7 +131,7 @@ class CompiledLexicon:
         last = chunk[-1]
         lowered = last.lower()
         for suffix in ("es", "s"):
-            if len(last) > len(suffix) + 1 and lowered.endswith(suffix):
+            if len(last) > len(suffix) + 1 and lowered.endswith(suffix) and not lowered.endswith("ss"):
                 hit = self._lookup([*chunk[:-1], last[: -len(suffix)]])
                 if hit:
                     return hit
