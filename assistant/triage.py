@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .checks import compute_gate, run_checks
 from .extract.base import Backend, get_backend
 from .policy import load_bundle
-from .schema import TriageReport, Trigger
+from .schema import DiscoveryFields, Field, FieldStatus, TriageReport, Trigger
 from .text import Document, decode_text, normalize_newlines, read_source
 
 if TYPE_CHECKING:
@@ -30,12 +30,30 @@ def _merge_triggers(checked: list[Trigger], proposed: list[Trigger], doc: Docume
     return merged
 
 
+def _verbatim_only(fields: DiscoveryFields, doc: Document) -> int:
+    """Drop evidence that is not in the text; a field left with none is missing. Returns the count dropped."""
+    dropped = 0
+    for name, field in fields.items():
+        if field.status is FieldStatus.MISSING:
+            continue
+        kept = [quote for quote in field.evidence if quote and quote in doc.text]
+        dropped += len(field.evidence) - len(kept)
+        if not kept:
+            fields.set(name, Field())
+        elif len(kept) != len(field.evidence):
+            fields.set(name, field.model_copy(update={"evidence": kept}))
+    return dropped
+
+
 def triage_document(
     doc: Document, *, source: str, backend: Backend, settings: Settings | None = None
 ) -> TriageReport:
     started = time.perf_counter()
     bundle = load_bundle(settings)
     extraction = backend.extract(doc)
+    dropped = _verbatim_only(extraction.fields, doc)
+    if dropped:
+        extraction.warnings.append(f"{dropped} evidence quote(s) not found verbatim in the text were dropped")
     triggers = _merge_triggers(run_checks(extraction.fields, doc, bundle), extraction.extra_triggers, doc)
     order = {trigger_id: index for index, trigger_id in enumerate(bundle.policy.triggers)}
     triggers.sort(key=lambda trigger: order.get(trigger.id, 99))

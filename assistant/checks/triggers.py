@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from ..extract.rules.context import Context
+from ..extract.rules.deal import discount_mentions
 from ..extract.rules.matcher import compile_lexicon
 from ..extract.rules.requests import find_requests
 from ..policy import PolicyBundle
@@ -112,6 +113,13 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
     if field.present and isinstance(value, int | float) and value > threshold:
         details.append(f"{value:g}% requested vs a {threshold:g}% guardrail")
         evidence.extend(field.evidence)
+    else:
+        # the text itself, whatever the backend reported: a backend cannot hide a discount ask
+        over = [item for item in discount_mentions(ctx) if item[0] > threshold]
+        if over:
+            top = max(item[0] for item in over)
+            details.append(f"{top:g}% on the table vs a {threshold:g}% guardrail")
+            evidence.extend(ctx.quote_sentence(item[1]) for item in over if item[0] == top)
     exceptions = find_pricing_exceptions(ctx)
     if exceptions:
         details.append("pricing exception: " + ", ".join(dict.fromkeys(e.phrase.lower() for e in exceptions)))
