@@ -37,6 +37,9 @@ _MULTIPLY = re.compile(
     rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
+_TIMELINE_QUESTION = re.compile(
+    r"\b(?:timeline|timing|when|date|deadline|go[\s-]?live|launch|target|how\s+soon|by\s+when)\b", re.IGNORECASE
+)
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|"
@@ -165,7 +168,9 @@ def extract_timeline(ctx: Context) -> Field:
     date_re = _regex(cues.timeline_regex)
     best: tuple[int, str, Sentence] | None = None
     for sentence in ctx.doc.sentences:
-        if sentence.section or (sentence.label and ctx.label_field(sentence) == "next_steps"):
+        if (sentence.section and ctx.bundle.field_labels.field_for(sentence.section) == "next_steps") or (
+            sentence.label and ctx.label_field(sentence) == "next_steps"
+        ):
             continue
         labelled = ctx.label_field(sentence) == "timeline"
         if labelled:
@@ -181,8 +186,21 @@ def extract_timeline(ctx: Context) -> Field:
             continue
         if sentence.is_question and sentence.role != CUSTOMER:
             continue
-        match = date_re.search(sentence.text)
-        if not match or not context.search(sentence.text):
+        match = next(
+            (m for m in date_re.finditer(sentence.text) if not re.fullmatch(r"(?:in\s+)?20(?:[01]\d|2[0-5])", m.group().strip(), re.I)),
+            None,
+        )  # a bare past year ("in 2024") is history, not a target
+        if not match:
+            continue
+        previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
+        asked = (
+            previous is not None
+            and previous.turn != sentence.turn
+            and previous.is_question
+            and _TIMELINE_QUESTION.search(previous.text)
+        )
+        deadline = re.match(r"(?:by|before|no\s+later\s+than|in\s+time\s+for|until)\b", match.group(), re.I)
+        if not (context.search(sentence.text) or asked or (deadline and sentence.role == CUSTOMER)):
             continue
         if _MEETING.search(sentence.text) and not re.search(
             r"\b(?:live|launch|go-live|certif|rollout|deadline)", sentence.text, re.I
