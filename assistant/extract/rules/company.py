@@ -46,6 +46,7 @@ _TITLE_AT = re.compile(
     rf"[^.,;\n]{{0,40}}?\b(?:at|for|with)\s+(?P<n>{_NAME})",
     re.IGNORECASE,
 )
+_IS_A_HINT = re.compile(r"\b(?:is|are)\s+(?:a|an|the)\b", re.IGNORECASE)
 _MET_AT = re.compile(
     rf"\b(?:met|meeting|call|spoke|talked|chatted)\s+(?:with\s+)?(?:the\s+)?(?:guys|team|folks|people|owners?|crew)?\s*"
     rf"(?:at|from|over\s+at)\s+(?P<n>{_NAME})",
@@ -127,6 +128,8 @@ def extract_company(ctx: Context) -> Field:
         relayed = not ctx.assessor.conversation and sentence.role in (UNKNOWN, REP, OMNI)
         if sentence.role == CUSTOMER or relayed or (sentence.role == UNKNOWN and sentence.index < 20):
             for pattern in (_TITLE_AT, _MET_AT, _NAME_INDUSTRY):
+                if pattern is _NAME_INDUSTRY and "(" not in sentence.text:
+                    continue  # the expensive pattern only where it can match
                 for match in pattern.finditer(sentence.text):
                     add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
         previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
@@ -134,8 +137,9 @@ def extract_company(ctx: Context) -> Field:
             answer = re.match(rf"\s*(?:A:\s*)?(?:We're\s+|We\s+are\s+|It's\s+)?(?P<n>{_NAME})", sentence.text)
             if answer:
                 add(_clean_company(answer.group("n"), excluded), 4, ctx.quote_sentence(sentence))
-        for match in _IS_A.finditer(sentence.text):
-            add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
+        if _IS_A_HINT.search(sentence.text):
+            for match in _IS_A.finditer(sentence.text):
+                add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
         if sentence.role in (CUSTOMER,) and re.search(r"\b(?:i|i'm|we|our)\b", sentence.text, re.IGNORECASE):
             for match in _AT_COMPANY.finditer(sentence.text):
                 add(_clean_company(match.group("n"), excluded), 1, ctx.quote_sentence(sentence))
