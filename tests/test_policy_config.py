@@ -43,7 +43,9 @@ def test_shipped_policy_loads_with_every_trigger_routed() -> None:
         ('  "economic_buyer",\n]', '  "econ_buyer",\n]', "unknown field names"),
     ],
 )
-def test_a_typo_in_policy_stops_the_run_with_the_file_named(tmp_path: Path, old: str, new: str, needle: str) -> None:
+def test_a_typo_in_policy_stops_the_run_with_the_file_named(
+    tmp_path: Path, old: str, new: str, needle: str
+) -> None:
     root = _policy_copy(tmp_path)
     path = root / "policy.toml"
     text = path.read_text(encoding="utf-8")
@@ -59,7 +61,9 @@ def test_guardrail_threshold_is_read_from_policy(tmp_path: Path) -> None:
     assert "discount_outside_guardrails" not in triage_text(text).trigger_ids()
     root = _policy_copy(tmp_path)
     path = root / "policy.toml"
-    path.write_text(path.read_text().replace("discount_guardrail_pct = 15.0", "discount_guardrail_pct = 10.0"))
+    path.write_text(
+        path.read_text().replace("discount_guardrail_pct = 15.0", "discount_guardrail_pct = 10.0")
+    )
     settings = get_settings(policy_dir=root)
     assert "discount_outside_guardrails" in triage_text(text, settings=settings).trigger_ids()
 
@@ -86,7 +90,9 @@ class _SilencingBackend(Backend):
         fields = DiscoveryFields()
         fields.processor = Field(value=["Fiserv"], status=FieldStatus.CONFIRMED, evidence=["Fiserv"])
         fields.tooling = Field(value=["ICC Solutions"], status=FieldStatus.CONFIRMED, evidence=["ICC"])
-        fake = Trigger(id="high_risk_use_case", route_to=["leadership"], reason="made up", evidence=["not in text"])
+        fake = Trigger(
+            id="high_risk_use_case", route_to=["leadership"], reason="made up", evidence=["not in text"]
+        )
         return Extraction(fields=fields, backend=self.name, extra_triggers=[fake])
 
 

@@ -38,7 +38,8 @@ _MULTIPLY = re.compile(
     re.IGNORECASE,
 )
 _TIMELINE_QUESTION = re.compile(
-    r"\b(?:timeline|timing|when|date|deadline|go[\s-]?live|launch|target|how\s+soon|by\s+when)\b", re.IGNORECASE
+    r"\b(?:timeline|timing|when|date|deadline|go[\s-]?live|launch|target|how\s+soon|by\s+when)\b",
+    re.IGNORECASE,
 )
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -187,7 +188,11 @@ def extract_timeline(ctx: Context) -> Field:
         if sentence.is_question and sentence.role != CUSTOMER:
             continue
         match = next(
-            (m for m in date_re.finditer(sentence.text) if not re.fullmatch(r"(?:in\s+)?20(?:[01]\d|2[0-5])", m.group().strip(), re.I)),
+            (
+                m
+                for m in date_re.finditer(sentence.text)
+                if not re.fullmatch(r"(?:in\s+)?20(?:[01]\d|2[0-5])", m.group().strip(), re.I)
+            ),
             None,
         )  # a bare past year ("in 2024") is history, not a target
         if not match:
