@@ -185,7 +185,7 @@ def find_percentages(text: str, offset: int = 0) -> list[NumberMatch]:
         key = re.sub(r"\s+", " ", (match.group("f") or "half").lower())
         out.append(
             NumberMatch(
-                round(_FRACTIONS[key], 1), offset + match.start(), offset + match.end(), match.group()
+                round(_FRACTIONS[key], 2), offset + match.start(), offset + match.end(), match.group()
             )
         )
     for match in _BARE_OFF_RE.finditer(text):
