@@ -125,3 +125,21 @@ def test_model_is_asked_only_for_what_the_rules_did_not_confirm() -> None:
     assert "company" not in wanted
     assert "processor" in wanted and "gateway" in wanted
     assert "use_cases" in wanted  # always: a missed high-risk use case matters
+
+
+def test_paraphrased_next_step_is_not_added_twice() -> None:
+    text = "Sam: I'll send a recap by Friday and book the SME call.\nKara: Also loop in Ben.\n"
+    rules = _rules(
+        next_steps=Field(value=["I'll send a recap by Friday and book the SME call."], status=C,
+                         evidence=["I'll send a recap by Friday and book the SME call."])
+    )  # fmt: skip
+    start = text.index("send a recap")
+    same = Candidate(
+        "next_steps", "send recap by Friday", C, "send a recap by Friday", start, start + 22, True, False
+    )
+    other_start = text.index("Also loop in Ben")
+    new = Candidate(
+        "next_steps", "loop in Ben", C, "Also loop in Ben", other_start, other_start + 16, True, False
+    )
+    merged, _ = merge_fields(rules, [same, new], text)
+    assert merged.next_steps.value == ["I'll send a recap by Friday and book the SME call.", "loop in Ben"]

@@ -129,6 +129,7 @@ class CueLists(_Strict):
     generic_markers: list[str] = Field(default_factory=list)
     third_party_markers: list[str] = Field(default_factory=list)
     disowned_markers: list[str] = Field(default_factory=list)
+    non_payment_context: list[str] = Field(default_factory=list)
     future_markers: list[str] = Field(default_factory=list)
     affirmative_answers: list[str]
     negative_answers: list[str]

@@ -21,7 +21,9 @@ __all__ = ["Document", "Sentence"]
 _TAG_QUESTION = re.compile(
     r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|;\s+|\s+[–—]\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])|;\s+|\s+[–—]\s+(?=[A-Z])"
+)
 
 
 @dataclass
@@ -128,11 +130,11 @@ def _split_sentences(text: str, lines: list[Line], speakers: dict[str, SpeakerIn
         speaker = speakers.get(line.speaker_key) if line.speaker_key else None
         piece_start = content_start
         for boundary in _SENTENCE_END.finditer(text, content_start, line.end):
-            before = text[max(content_start, boundary.start() - 4) : boundary.start()]
-            if re.search(
-                r"(?:^|[\s.(])(?:[A-Z]|[A-Z][a-z]|e\.g|i\.e|vs|approx|Dr|Mr|Ms|Mrs|St|No)\.$", before
+            before = text[max(content_start, boundary.start() - 8) : boundary.start()]
+            if re.search(r"(?:^|[\s.(])(?:[A-Z]|[A-Z][a-z]|e\.g|i\.e|vs|Dr|Mr|Ms|Mrs|St|No)\.$", before) or re.search(
+                r"(?:^|[\s.(])(?:approx|etc|incl|est|ca|dept|vs)\.$", before, re.IGNORECASE
             ):
-                continue  # "J.P. Morgan", "U.S. stores", "e.g. kiosks", "Dr. Osei"
+                continue  # "J.P. Morgan", "U.S. stores", "e.g. kiosks", "Dr. Osei", "approx. 200"
             _add(sentences, text, piece_start, boundary.start(), speaker, line, turn)
             piece_start = boundary.end()
         _add(sentences, text, piece_start, line.end, speaker, line, turn)

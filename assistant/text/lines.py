@@ -27,7 +27,7 @@ _KEY_LINE = re.compile(
 )
 _ZOOM_LINE = re.compile(
     rf"[ \t]*(?P<key>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){{0,3}})[ \t]*(?P<paren>\([^)\n]{{1,80}}\))?"
-    rf"[ \t]+(?P<ts>{_TS})[ \t]*$"
+    rf"(?:[ \t]+|[ \t]*(?:\||-{{1,2}}|–|—|·|,)[ \t]*)(?P<ts>{_TS})[ \t]*$"
 )
 _VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>)?[ \t]*$")
 _VTT_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s+-->\s+")

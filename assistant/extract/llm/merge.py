@@ -21,10 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from ...schema import LIST_FIELDS, DiscoveryFields, Field, FieldStatus
 from .verify import NUMBER_FIELDS, Candidate
 
-__all__ = ["MergeStats", "merge_fields", "pool_candidates"]
+__all__ = ["FREE_TEXT_LISTS", "MergeStats", "merge_fields", "pool_candidates"]
+
+# list fields whose items are sentences, not names: a paraphrase of an item is the same item
+FREE_TEXT_LISTS = frozenset({"next_steps", "requested_responsibilities"})
 
 
 @dataclass
@@ -138,7 +143,14 @@ def _merge_scalar(
     return rules
 
 
-def _merge_list(rules: Field, candidates: list[Candidate], text: str, stats: MergeStats) -> Field:
+def _restates(candidate: Candidate, items: list[Any], spans: list[tuple[int, int]]) -> bool:
+    """A free-text item that paraphrases one the rules already have (same passage or same words)."""
+    if any(candidate.start < end and start < candidate.end for start, end in spans):
+        return True
+    return any(fuzz.token_set_ratio(str(candidate.value), str(item)) >= 80 for item in items)
+
+
+def _merge_list(name: str, rules: Field, candidates: list[Candidate], text: str, stats: MergeStats) -> Field:
     verified = [c for c in candidates if c.supported]
     if not verified:
         return rules
@@ -162,6 +174,8 @@ def _merge_list(rules: Field, candidates: list[Candidate], text: str, stats: Mer
     status = rules.status
     for candidate in verified:
         if _key(candidate.value) in have:
+            continue
+        if name in FREE_TEXT_LISTS and _restates(candidate, current, spans):
             continue
         if rules.status is FieldStatus.CONFIRMED:
             if candidate.status is FieldStatus.CONFIRMED:
@@ -193,7 +207,7 @@ def merge_fields(
     for name, field_candidates in pooled.items():
         current = merged.get(name)
         if name in LIST_FIELDS:
-            merged.set(name, _merge_list(current, field_candidates, text, stats))
+            merged.set(name, _merge_list(name, current, field_candidates, text, stats))
         else:
             merged.set(name, _merge_scalar(name, current, field_candidates, text, stats))
     return merged, stats

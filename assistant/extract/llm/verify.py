@@ -59,7 +59,7 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "budget": re.compile(
-        r"[$€£]|\bbudget|\bfunding|\bfunded|\bspend|\d\s?k\b|dollars|\busd\b|allocat|capex|opex|fiscal|price|cost",
+        r"[$€£]|\bbudget|\bfunding|\bfunded|\bspend|\d\s?k\b|dollars|\busd\b|allocat|capex|opex|fiscal",
         re.IGNORECASE,
     ),
     "economic_buyer": re.compile(

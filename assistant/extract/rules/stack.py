@@ -9,7 +9,7 @@ from itertools import pairwise
 from ...schema import Field, FieldStatus
 from .assess import Assessment, State
 from .context import Context, build_field
-from .matcher import Mention
+from .matcher import Mention, PhraseSet
 
 __all__ = ["LEXICON_FIELDS", "ValueReading", "extract_lexicon_field", "read_values"]
 
@@ -26,6 +26,7 @@ LEXICON_FIELDS: dict[str, str] = {
 }
 # kinds where a customer normally has one current answer: "X or Y" means they are not sure
 SINGLE_ANSWER = frozenset({"processor", "gateway", "kif", "terminal_vendor"})
+_NOW = re.compile(r"^\W{0,3}(?:now|these\s+days|nowadays|anymore|since\s+\w+)\b", re.IGNORECASE)
 _OR = re.compile(r"^\s*(?:,\s*)?(?:or|/|or maybe|or possibly|either)\s*$", re.IGNORECASE)
 
 
@@ -42,9 +43,15 @@ def _assess_all(ctx: Context, mentions: list[Mention], kind: str) -> list[tuple[
     by_sentence: dict[int, list[Mention]] = {}
     for mention in mentions:
         by_sentence.setdefault(mention.sentence.index, []).append(mention)
+    off_topic = PhraseSet.of(ctx.bundle.cues.non_payment_context) if kind == "use_case" else None
     for mention in mentions:
         siblings = by_sentence[mention.sentence.index]
         others = [(m.start, m.end) for m in siblings if m is not mention]
+        if off_topic is not None:
+            clause = ctx.assessor.clause_bounds(mention.sentence, mention.start, mention.end)
+            if off_topic.search(ctx.doc.text[clause[0] : clause[1]]):
+                readings.append((mention, Assessment(State.IGNORED)))
+                continue  # "the workshop was basically unattended"
         assessment = ctx.assessor.assess(
             mention.sentence, mention.start, mention.end, others, replaceable=kind in SINGLE_ANSWER
         )
@@ -80,6 +87,8 @@ def _corrections(ctx: Context, readings: list[tuple[Mention, Assessment]]) -> No
         if assessment.state not in (State.CONFIRMED, State.UNCERTAIN):
             continue
         cue = ctx.assessor.correction_before(mention.sentence, mention.start)
+        if cue is None and _NOW.search(ctx.doc.text[mention.end : mention.sentence.end][:40]):
+            cue = mention.sentence.start  # "It's Global Payments now" corrects the answer just before
         if cue is None:
             continue
         at_start = len(ctx.doc.text[mention.sentence.start : cue].split()) <= 2
