@@ -62,9 +62,11 @@ def find_commitments(ctx: Context) -> list[Commitment]:
         text = sentence.text
         if _is_leadership(sentence) or sentence.quoted > 1:
             continue
-        if ctx.assessor.third_party(sentence, sentence.end):
-            continue  # "the last vendor promised us everything"
-        committing = any(pattern.search(text) for pattern in commit_res)
+        hits = [match for pattern in commit_res if (match := pattern.search(text))]
+        committing = bool(hits)
+        first = min((match.start() for match in hits), default=len(text))
+        if ctx.assessor.third_party(sentence, sentence.start + first):
+            continue  # "the last vendor promised us everything" (but "match the competitor's price" is ours)
         reporting = reported.search(text) is not None
         if not (committing or reporting or (sentence.role == CUSTOMER and sentence.is_question)):
             continue
