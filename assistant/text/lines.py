@@ -9,6 +9,7 @@ headers with ``>`` quoting, attendee lists, and "Key: value" note lines.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,11 @@ _BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
 _ATTENDEES = re.compile(
     r"\s*(?:attendees|participants|on the call|present|people|who|cc)\s*:\s*(?P<list>.+)$", re.IGNORECASE
 )
+_SIDE_LIST = re.compile(
+    r"[ \t]*(?P<side>omni(?:\s+side|\s+team)?|customer|client|prospect|partner|rep|external)\s*:\s*(?P<list>.+)$",
+    re.IGNORECASE,
+)
+_PERSON_ITEM = re.compile(r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[^\W\d_][\w.'’\-]*){0,3})[ \t]*(?:\((?P<aff>[^)]*)\))?")
 _ATTENDEE_ITEM = re.compile(
     r"(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})\s*[\(\[](?P<aff>[^\)\]]+)[\)\]]"
 )
@@ -131,12 +137,19 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
         return False
 
     # attendee lists name people before they speak
+    listed: list[tuple[str, str, str | None]] = []  # (name, side label, affiliation)
     for start, end in raw_lines:
         match = _ATTENDEES.match(text, start, end)
         if match:
             for item in _ATTENDEE_ITEM.finditer(match.group("list")):
                 key = speaker_from(item.group("name"), item.group("aff"), speakers)
                 speakers[key].role = speakers[key].role  # registered
+            continue
+        side = _SIDE_LIST.match(text, start, end)
+        if side:
+            # "Omni: Priya Raman (internal SDR), Luc Bertrand (certification SME)" / "Customer: ..."
+            for item in _PERSON_ITEM.finditer(side.group("list")):
+                listed.append((item.group("name"), side.group("side"), item.group("aff")))
 
     lines: list[Line] = []
     current: str | None = None  # speaker of unlabeled lines (email sender, Zoom turn)
@@ -235,5 +248,31 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
             line.section = section
         lines.append(line)
 
+    _apply_side_lists(listed, speakers)
     resolve_roles(text, lines, speakers)
     return speakers, lines
+
+
+def _apply_side_lists(listed: list[tuple[str, str, str | None]], speakers: dict[str, SpeakerInfo]) -> None:
+    """People listed under "Omni:" / "Customer:", matched to speakers by full name, first name or initials."""
+    from .speakers import CUSTOMER, OMNI, REP, UNKNOWN, omni_title
+
+    for name, side, affiliation in listed:
+        words = name.split()
+        initials = "".join(unicodedata.normalize("NFKD", word[0])[0] for word in words).lower()
+        for key, info in speakers.items():
+            if info.role != UNKNOWN:
+                continue
+            if key in (name.lower(), words[0].lower()) or (len(words) > 1 and key == initials):
+                lowered = side.lower()
+                if lowered.startswith("omni"):
+                    info.role, info.title = OMNI, omni_title(affiliation or "") or "internal_sdr"
+                elif lowered in ("partner", "rep", "external"):
+                    info.role = REP
+                else:
+                    info.role = CUSTOMER
+                if len(key) <= 3:
+                    info.name = name  # "LB" is Luc Bertrand
+                if affiliation and info.role == CUSTOMER:
+                    parts = [part.strip() for part in affiliation.split(",")]
+                    info.job_title = parts[0]

@@ -48,6 +48,11 @@ _CUSTOMER_REF = re.compile(
     r"prospect|both)\b",
     re.IGNORECASE,
 )
+_STRONG_DOUBT = re.compile(
+    r"\b(?:not\s+sure|unsure|don'?t\s+know|no\s+idea|not\s+certain|can'?t\s+remember|need\s+to\s+check|"
+    r"want\s+to\s+verify|tbd|tbc)\b",
+    re.IGNORECASE,
+)
 _OPEN_SECTION = re.compile(
     r"\b(?:open|outstanding|unknowns?|to\s+confirm|to\s+be\s+confirmed|tbd|tbc|questions|unresolved|parking\s+lot|follow[\s-]?ups?)\b",
     re.IGNORECASE,
@@ -207,6 +212,16 @@ class Assessor:
         after = self.doc.text[end : min(sentence.end, end + 3)]
         if after.lstrip(" )").startswith("?") and sentence.role in (UNKNOWN, CUSTOMER):
             return True
+        if sentence.index and sentence.label is None:
+            previous = self.doc.sentences[sentence.index - 1]
+            if (
+                previous.turn == sentence.turn
+                and self._words(previous.text) <= 10
+                and _STRONG_DOUBT.search(previous.text)
+                and not any(previous.start <= s < previous.end for s, _ in others)
+                and re.search(r"\b(?:one|bit|part|question|this|that)\b", previous.text, re.IGNORECASE)
+            ):
+                return True  # "This is the one I'm not sure on. Our POS guy mentioned an Interac test kit..."
         following = self._next_in_turn(sentence)
         if following is not None:
             chunk = following.text
