@@ -131,9 +131,9 @@ def _split_sentences(text: str, lines: list[Line], speakers: dict[str, SpeakerIn
         piece_start = content_start
         for boundary in _SENTENCE_END.finditer(text, content_start, line.end):
             before = text[max(content_start, boundary.start() - 8) : boundary.start()]
-            if re.search(r"(?:^|[\s.(])(?:[A-Z]|[A-Z][a-z]|e\.g|i\.e|vs|Dr|Mr|Ms|Mrs|St|No)\.$", before) or re.search(
-                r"(?:^|[\s.(])(?:approx|etc|incl|est|ca|dept|vs)\.$", before, re.IGNORECASE
-            ):
+            if re.search(
+                r"(?:^|[\s.(])(?:[A-Z]|[A-Z][a-z]|e\.g|i\.e|vs|Dr|Mr|Ms|Mrs|St|No)\.$", before
+            ) or re.search(r"(?:^|[\s.(])(?:approx|etc|incl|est|ca|dept|vs)\.$", before, re.IGNORECASE):
                 continue  # "J.P. Morgan", "U.S. stores", "e.g. kiosks", "Dr. Osei", "approx. 200"
             _add(sentences, text, piece_start, boundary.start(), speaker, line, turn)
             piece_start = boundary.end()

@@ -53,7 +53,9 @@ _SIDE_LIST = re.compile(
     r"[ \t]*(?P<side>omni(?:\s+side|\s+team)?|customer|client|prospect|partner|rep|external)\s*:\s*(?P<list>.+)$",
     re.IGNORECASE,
 )
-_PERSON_ITEM = re.compile(r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[^\W\d_][\w.'’\-]*){0,3})[ \t]*(?:\((?P<aff>[^)]*)\))?")
+_PERSON_ITEM = re.compile(
+    r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[^\W\d_][\w.'’\-]*){0,3})[ \t]*(?:\((?P<aff>[^)]*)\))?"
+)
 _ATTENDEE_ITEM = re.compile(
     r"(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})\s*[\(\[](?P<aff>[^\)\]]+)[\)\]]"
 )
