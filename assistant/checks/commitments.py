@@ -64,12 +64,12 @@ def find_commitments(ctx: Context) -> list[Commitment]:
             continue
         hits = [match for pattern in commit_res if (match := pattern.search(text))]
         committing = bool(hits)
-        first = min((match.start() for match in hits), default=len(text))
-        if ctx.assessor.third_party(sentence, sentence.start + first):
-            continue  # "the last vendor promised us everything" (but "match the competitor's price" is ours)
         reporting = reported.search(text) is not None
         if not (committing or reporting or (sentence.role == CUSTOMER and sentence.is_question)):
             continue
+        first = min((match.start() for match in hits), default=len(text))
+        if ctx.assessor.third_party(sentence, sentence.start + first):
+            continue  # "the last vendor promised us everything" (but "match the competitor's price" is ours)
         kind = _object(ctx, text)
         if kind is None or _guarded(ctx, text):
             continue

@@ -37,6 +37,12 @@ _MULTIPLY = re.compile(
     rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
+_DATE_HINT = re.compile(
+    r"\d|\b(?:q[1-4]|h[12]|jan|feb|mar|apr|May|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|"
+    r"year|quarter|month|week|weeks|months|holiday|holidays|christmas|easter|black\s+friday|asap|day|end|"
+    r"first|second|third|next|this|season|opening|launch)",
+    re.IGNORECASE,
+)
 _TIMELINE_QUESTION = re.compile(
     r"\b(?:timeline|timing|when|date|deadline|go[\s-]?live|launch|target|how\s+soon|by\s+when)\b",
     re.IGNORECASE,
@@ -186,6 +192,8 @@ def extract_timeline(ctx: Context) -> Field:
         ):
             continue
         if sentence.is_question and sentence.role != CUSTOMER:
+            continue
+        if not _DATE_HINT.search(sentence.text):
             continue
         match = next(
             (
