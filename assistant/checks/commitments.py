@@ -60,7 +60,7 @@ def find_commitments(ctx: Context) -> list[Commitment]:
     found: list[Commitment] = []
     for sentence in ctx.doc.sentences:
         text = sentence.text
-        if _is_leadership(sentence) or sentence.quoted > 1:
+        if _is_leadership(sentence):
             continue
         hits = [match for pattern in commit_res if (match := pattern.search(text))]
         committing = bool(hits)

@@ -20,7 +20,7 @@ from .speakers import SpeakerInfo, is_role_label
 
 __all__ = ["BULLET", "Line", "label_words", "read_lines"]
 
-_TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*\]|\s*\))?"
+_TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
     rf"(?P<prefix>[ \t]*(?:[-*•·]\s+)?(?:(?P<ts1>{_TS})[ \t]*[-–—|]?[ \t]*)?)"
     rf"(?P<key>[A-Za-z][\w.'’&/\- ]{{0,48}}?)[ \t]*(?P<paren>[\(\[](?!\s*\d{{1,2}}:\d{{2}})[^\)\]\n]{{1,90}}[\)\]])?[ \t]*"

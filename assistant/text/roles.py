@@ -160,6 +160,17 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
             if title or "omni" in intro.group().lower():
                 info.role, info.title = OMNI, title or "internal_sdr"
                 break
+    # "Ray Kowalski (Pacific Rail Partners)": a partner firm, unless the text names it as the customer
+    for info in speakers.values():
+        if info.role == CUSTOMER and info.affiliation and re.search(r"\bpartners?\b", info.affiliation, re.I):
+            named_as_customer = re.search(
+                rf"(?:company|customer|account|client|prospect)\s*:\s*{re.escape(info.affiliation)}|^{re.escape(info.affiliation)}\s+[-–—|]",
+                text,
+                re.IGNORECASE | re.MULTILINE,
+            )
+            others = [o for o in speakers.values() if o is not info and o.role == CUSTOMER]
+            if not named_as_customer and (others or True):
+                info.role = REP
     # a signature such as "Dev Malhotra | Partner, Lakefront Channel Partners" marks the external rep
     for info in speakers.values():
         if info.role in (UNKNOWN, CUSTOMER) and not info.affiliation:

@@ -84,8 +84,11 @@ def find_requests(ctx: Context) -> list[Request]:
             continue
         if request and owner is None:
             # "Can you take that on?" / "can Omni push the firmware instead?" points at work named just before
+            following = ctx.doc.sentences[sentence.index + 1] if sentence.index + 1 < len(ctx.doc.sentences) else None
+            if sentence.is_question and following is not None and following.turn == sentence.turn:
+                owner, label = _owner_of(ctx, following.text)  # "Could that be part of what you do? You build..."
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
-            if previous is not None and previous.turn == sentence.turn:
+            if owner is None and previous is not None and previous.turn == sentence.turn:
                 item_words = {
                     w.lower() for w in re.findall(r"[A-Za-z]{5,}", _item_after(text, request.end()))
                 }
@@ -108,7 +111,7 @@ def find_requests(ctx: Context) -> list[Request]:
         elif (
             offer
             and owner
-            and not _DECLINE.search(text)
+            and not _DECLINE.search(text[max(0, offer.start() - 25) : offer.end() + 40])
             and not re.search(
                 r"\b(?:can't|cannot|won't|not)\b[^.;]{0,15}\b(?:handle|do|cover|own|take)", text, re.I
             )
