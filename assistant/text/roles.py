@@ -168,8 +168,7 @@ def resolve_roles(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]
                 text,
                 re.IGNORECASE | re.MULTILINE,
             )
-            others = [o for o in speakers.values() if o is not info and o.role == CUSTOMER]
-            if not named_as_customer and (others or True):
+            if not named_as_customer:
                 info.role = REP
     # a signature such as "Dev Malhotra | Partner, Lakefront Channel Partners" marks the external rep
     for info in speakers.values():

@@ -84,9 +84,13 @@ def find_requests(ctx: Context) -> list[Request]:
             continue
         if request and owner is None:
             # "Can you take that on?" / "can Omni push the firmware instead?" points at work named just before
-            following = ctx.doc.sentences[sentence.index + 1] if sentence.index + 1 < len(ctx.doc.sentences) else None
+            following = (
+                ctx.doc.sentences[sentence.index + 1] if sentence.index + 1 < len(ctx.doc.sentences) else None
+            )
             if sentence.is_question and following is not None and following.turn == sentence.turn:
-                owner, label = _owner_of(ctx, following.text)  # "Could that be part of what you do? You build..."
+                owner, label = _owner_of(
+                    ctx, following.text
+                )  # "Could that be part of what you do? You build..."
             previous = ctx.doc.sentences[sentence.index - 1] if sentence.index else None
             if owner is None and previous is not None and previous.turn == sentence.turn:
                 item_words = {
