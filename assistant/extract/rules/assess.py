@@ -249,7 +249,12 @@ class Assessor:
         answer = self.doc.next_turn(question)
         if answer is None or answer.role == question.role:
             return None
-        head = answer.text[:40]
+        state = self.reply_state(answer.text)
+        return (state, answer) if state is not None else None
+
+    def reply_state(self, text: str) -> State | None:
+        """How a reply opens: unsure ("I think so"), no ("Nope"), yes ("Yep"), or none of them."""
+        head = text[:40]
         for phrases, state in (
             (self.unsure, State.UNCERTAIN),
             (self.no, State.NEGATED),
@@ -257,7 +262,7 @@ class Assessor:
         ):
             match = phrases.search(head)
             if match and match.start() <= 2:
-                return state, answer
+                return state
         return None
 
     def correction_before(self, sentence: Sentence, position: int) -> int | None:
@@ -280,16 +285,10 @@ class Assessor:
         following = self._next_in_turn(sentence)
         if following is None:
             return None
-        head = following.text[:30]
-        for phrases, state in (
-            (self.unsure, State.UNCERTAIN),
-            (self.no, State.NEGATED),
-            (self.yes, State.CONFIRMED),
-        ):
-            match = phrases.search(head)
-            if match and match.start() <= 2:
-                return Assessment(state, [(sentence.start, sentence.end), (following.start, following.end)])
-        return None
+        state = self.reply_state(following.text)
+        if state is None:
+            return None
+        return Assessment(state, [(sentence.start, sentence.end), (following.start, following.end)])
 
     def is_generic(self, sentence: Sentence, start: int) -> bool:
         """ "anything unattended", "any kiosks": a hypothetical, not a fact."""
