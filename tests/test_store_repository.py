@@ -144,3 +144,23 @@ def test_open_store_uses_sqlite_under_home(tmp_path: Path, monkeypatch: pytest.M
     store.save_note("Acme", "company=Acme")
     assert (tmp_path / "home" / "assistant.db").exists()
     assert open_store(get_settings()) is store
+
+
+@pytest.mark.skipif(
+    not __import__("os").environ.get("ASSISTANT_TEST_POSTGRES_URL"),
+    reason="set ASSISTANT_TEST_POSTGRES_URL=postgresql+psycopg://user:pw@127.0.0.1/db to run against Postgres",
+)
+def test_the_same_store_works_on_postgres() -> None:
+    """A shared store: any SQLAlchemy URL, here a real PostgreSQL server on loopback."""
+    import os
+    import uuid
+
+    store = Store(os.environ["ASSISTANT_TEST_POSTGRES_URL"], rules=RULES)
+    name = f"Postgres Co {uuid.uuid4().hex[:8]}"
+    store.process_note(name, f"processor=Fiserv?\ncard {PAN}", _report, kind="intro")
+    store.process_note(name, "processor=Worldpay", _report, kind="discovery")
+    merged = store.merged_report(name)
+    assert merged is not None
+    assert merged.report.fields.processor.value == ["Worldpay"]
+    assert merged.report.fields.processor.status is FieldStatus.CONFIRMED
+    assert all(PAN not in note.text for note in store.notes(name))
