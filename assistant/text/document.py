@@ -62,6 +62,8 @@ class Document:
     masked_spans: tuple[tuple[int, int], ...]
     sentences: list[Sentence]
     speakers: dict[str, SpeakerInfo] = field(default_factory=dict)
+    # per-document analysis shared by the rules backend and the checks (mentions, cue readings)
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str) -> Document:

@@ -22,10 +22,18 @@ class Context:
     bundle: PolicyBundle
     assessor: Assessor
     _mentions: dict[str, list[Mention]] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # results shared by extractors and checks
 
     @classmethod
     def create(cls, doc: Document, bundle: PolicyBundle) -> Context:
-        return cls(doc=doc, bundle=bundle, assessor=Assessor(doc, bundle.cues))
+        """The analysis context of ``doc``; the backend and the checks share one per document."""
+        key = ("rules-context", id(bundle))
+        cached = doc.cache.get(key)
+        if isinstance(cached, Context) and cached.bundle is bundle:
+            return cached
+        context = cls(doc=doc, bundle=bundle, assessor=Assessor(doc, bundle.cues))
+        doc.cache[key] = context
+        return context
 
     def mentions(self, kind: str) -> list[Mention]:
         if not self._mentions:

@@ -293,6 +293,13 @@ def extract_decision_process(ctx: Context) -> Field:
 
 def discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
     """Every percentage on the table: (value, sentence, hedged). Negated asks and policy talk are left out."""
+    cached = ctx.memo.get("discounts")
+    if cached is None:
+        cached = ctx.memo["discounts"] = _discount_mentions(ctx)
+    return list(cached)  # type: ignore[call-overload]
+
+
+def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
     pricing = ctx.bundle.signals.pricing
     cues = ctx.phrases(pricing.discount_cues)
     policy_words = ctx.phrases(pricing.policy_words)
