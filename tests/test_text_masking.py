@@ -55,3 +55,10 @@ def test_spans_report_what_was_masked() -> None:
     result = mask_with_spans("pan 4111 1111 1111 1111 cvv 123")
     assert result.masked
     assert all(result.text[start:end].replace(" ", "").strip("*") == "" for start, end in result.spans)
+
+
+def test_card_number_followed_by_another_number_is_still_masked() -> None:
+    # found by the property test: the digit run "4111 1111 1111 1111 40" fails Luhn as a whole
+    masked = mask_sensitive("Notes: Fiserv 4111 1111 1111 1111 40 stores")
+    assert "4111 1111 1111 1111" not in masked
+    assert masked.endswith("1111 40 stores")

@@ -69,6 +69,26 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _card_window(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The longest 13-19 digit stretch of a digit run that passes Luhn and starts and ends on a group boundary.
+
+    "4111 1111 1111 1111 40 stores" holds a card number followed by another number: the whole
+    run fails Luhn, its first sixteen digits pass.
+    """
+    positions = [i for i in range(start, end) if text[i].isdigit()]
+    starts = [k for k, i in enumerate(positions) if k == 0 or positions[k - 1] != i - 1]
+    ends = [k for k, i in enumerate(positions) if k == len(positions) - 1 or positions[k + 1] != i + 1]
+    best: tuple[int, int] | None = None
+    for first in starts:
+        for last in ends:
+            length = last - first + 1
+            if 13 <= length <= 19 and (best is None or length > best[1] - best[0]):
+                digits = "".join(text[i] for i in positions[first : last + 1])
+                if luhn_valid(digits):
+                    best = (positions[first], positions[last] + 1)
+    return best
+
+
 def _mask_range(chars: list[str], start: int, end: int, keep_last: int) -> tuple[int, int] | None:
     """Mask alphanumerics in ``chars[start:end]`` except the last ``keep_last`` digits/words."""
     positions = [i for i in range(start, end) if chars[i].isalnum()]
@@ -89,9 +109,9 @@ def mask_with_spans(text: str) -> MaskResult:
     chars = list(text)
     spans: list[tuple[int, int]] = []
     for match in _DIGIT_RUN.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and luhn_valid(digits):
-            span = _mask_range(chars, match.start(), match.end(), keep_last=4)
+        window = _card_window(text, match.start(), match.end())
+        if window is not None:
+            span = _mask_range(chars, window[0], window[1], keep_last=4)
             if span:
                 spans.append(span)
     for match in _WORD_RUN.finditer(text):
