@@ -8,7 +8,9 @@ configured by OPENAI_* / ASSISTANT_LLM_*); its answers are cached under
 <home>/llm-eval-cache/ so the variants reuse them without another call:
 
 * ``rules``  - the rules backend alone;
-* ``llm``    - verified model values only (the rules result replaced by empty fields);
+* ``llm``    - verified model values only (the rules result replaced by empty fields); by
+  default from the merged pass's answers (asked only for what the rules did not
+  confirm), with ``--own-llm-pass`` from a second pass asking for every field;
 * ``merged`` - the shipped ``llm`` backend: rules + verified model values.
 
 Each variant goes through the eval harness (``assistant.evaluation.runner.run_eval``),
@@ -62,7 +64,7 @@ class CachingClient(ModelClient):
 
     def call(self, messages: Any) -> CallResult:
         # the focus line follows the rules result; llm-only (no rules) must hit the same cached answer
-        stable = [[role, _FOCUS.sub("", text)] for role, text in messages]
+        stable = [[role, _FOCUS.sub("", text).rstrip()] for role, text in messages]
         key = hashlib.sha256(json.dumps(stable).encode()).hexdigest()[:24]
         path = self.cache_dir / f"{key}.json"
         if path.is_file():
@@ -108,6 +110,12 @@ def main() -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "test", "all"])
     parser.add_argument("--cases", default=None, help="glob on case ids")
     parser.add_argument("--out", type=Path, default=None, help="write the three summaries as JSON here")
+    parser.add_argument(
+        "--own-llm-pass",
+        action="store_true",
+        help="llm-only variant: call the model again asking for every field (default: reuse the merged "
+        "pass's answers, which were asked only for the fields the rules did not confirm)",
+    )
     args = parser.parse_args()
     settings = get_settings()
     cache = Path(settings.state_dir) / "llm-eval-cache"
@@ -119,7 +127,10 @@ def main() -> int:
 
     def llm_only(s: Settings) -> Backend:
         backend = LLMBackend(s, rules=_EmptyRules())
-        backend._client = CachingClient(s, cache, offline=True)
+        if args.own_llm_pass:  # a second model pass asked for every field, cached separately
+            backend._client = CachingClient(s, cache.with_name("llm-eval-cache-all-fields"))
+        else:  # the merged pass's answers (asked with the rules' focus list)
+            backend._client = CachingClient(s, cache, offline=True)
         return backend
 
     register_backend("llm-merged-cached", merged)

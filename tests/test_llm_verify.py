@@ -258,3 +258,16 @@ def test_a_promise_needs_an_object(verifier: Verifier) -> None:
     assert local.trigger(ProposedTrigger(id="unapproved_commitment", quote="Marcus, as promised.")) is None
     kept = local.trigger(ProposedTrigger(id="unapproved_commitment", quote="I promised them 20% off"))
     assert kept is not None and kept.route_to == ["leadership"]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "i cant promise anything on price today that goes to my leadership",
+        "We can't commit to dates until the SME reviews",
+        "No promises on dates until they've seen it",
+    ],
+)
+def test_a_refusal_to_promise_is_no_commitment(verifier: Verifier, quote: str) -> None:
+    local = Verifier(quote + "\n", verifier.bundle)
+    assert local.trigger(ProposedTrigger(id="unapproved_commitment", quote=quote)) is None

@@ -43,7 +43,9 @@ _COMMITMENT = re.compile(
     re.IGNORECASE,
 )
 _NO_COMMITMENT = re.compile(
-    r"can(?:'t|’t|not) commit|won(?:'t|’t) commit|not (?:able to )?commit", re.IGNORECASE
+    r"(?:can(?:'t|’t|not|t| not)|won(?:'t|’t|t)|not(?: able to)?|never|unable to|no way (?:i|we) can)\s+"
+    r"(?:\w+\s+)?(?:commit|promise|guarantee)|\bno (?:promises|commitments?|guarantees?)\b",
+    re.IGNORECASE,
 )
 
 

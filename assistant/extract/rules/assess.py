@@ -11,6 +11,7 @@ the rep state nothing until the customer answers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -60,6 +61,11 @@ _OPEN_SECTION = re.compile(
 _WORD = re.compile(r"[\w'’/%$.-]+")
 
 
+@lru_cache(maxsize=4096)
+def _clause_breaks(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((match.start(), match.end()) for match in _CLAUSE_BREAK.finditer(text))
+
+
 class Assessor:
     """Reads cues around a mention; one instance per document."""
 
@@ -86,26 +92,29 @@ class Assessor:
 
     # -- clause helpers ---------------------------------------------------------------
     @staticmethod
-    def clause_bounds(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    def _breaks(sentence: Sentence) -> tuple[tuple[int, int], ...]:
+        """Clause breaks of a sentence (relative offsets), computed once per sentence text."""
+        return _clause_breaks(sentence.text)
+
+    def clause_bounds(self, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
         """Document offsets of the clause around ``[start, end)``."""
-        text = sentence.text
         rel_start, rel_end = start - sentence.start, end - sentence.start
         left = 0
-        right = len(text)
-        for match in _CLAUSE_BREAK.finditer(text):
-            if match.end() <= rel_start:
-                left = match.end()
-            elif match.start() >= rel_end:
-                right = match.start()
+        right = len(sentence.text)
+        for break_start, break_end in self._breaks(sentence):
+            if break_end <= rel_start:
+                left = break_end
+            elif break_start >= rel_end:
+                right = break_start
                 break
         return sentence.start + left, sentence.start + right
 
     def clauses(self, sentence: Sentence) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         last = 0
-        for match in _CLAUSE_BREAK.finditer(sentence.text):
-            spans.append((sentence.start + last, sentence.start + match.start()))
-            last = match.end()
+        for break_start, break_end in self._breaks(sentence):
+            spans.append((sentence.start + last, sentence.start + break_start))
+            last = break_end
         spans.append((sentence.start + last, sentence.end))
         return [(a, b) for a, b in spans if b > a]
 

@@ -37,6 +37,9 @@ _MULTIPLY = re.compile(
     rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
+# "200 or 300 terminals", "two to three hundred": a range is a guess
+_RANGE_BEFORE = re.compile(rf"(?<![\w.])(?:{NUMBER})\s*(?:or|to|-|–)\s*$", re.IGNORECASE)
+_CUSTOMER_WORDS = re.compile(r"\b(?:you|your|you're|they|their|they're|them)\b", re.IGNORECASE)
 _DATE_HINT = re.compile(
     r"\d|\b(?:q[1-4]|h[12]|jan|feb|mar|apr|May|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|"
     r"year|quarter|month|week|weeks|months|holiday|holidays|christmas|easter|black\s+friday|asap|day|end|"
@@ -68,7 +71,7 @@ def _speaks_for_customer(ctx: Context, sentence: Sentence) -> bool:
     """Customer facts: said by the customer, relayed in notes, or Omni / the rep talking about "you"."""
     if sentence.role in (CUSTOMER, UNKNOWN) or not ctx.assessor.conversation:
         return True
-    return bool(re.search(r"\b(?:you|your|you're|they|their|they're|them)\b", sentence.text, re.IGNORECASE))
+    return bool(_CUSTOMER_WORDS.search(sentence.text))
 
 
 def _negated(ctx: Context, sentence: Sentence, start: int, end: int) -> bool:
@@ -106,7 +109,7 @@ def extract_device_count(ctx: Context) -> Field:
             if _negated(ctx, sentence, start, sentence.start + match.end()):
                 continue
             hedged = _status(ctx, sentence) is FieldStatus.UNCERTAIN or bool(
-                re.search(rf"{NUMBER}\s*(?:or|to|-|–)\s*{re.escape(match.group('n'))}", text, re.IGNORECASE)
+                _RANGE_BEFORE.search(text[max(0, match.start("n") - 40) : match.start("n")])
             )
             candidates.append((value, sentence, hedged))
     candidates.extend(_per_site_totals(ctx))

@@ -76,6 +76,13 @@ _PERSON_CUE = re.compile(
 
 def excluded_names(ctx: Context) -> set[str]:
     """Words and names that are never the customer's company: stop words, labels, lexicon names, people."""
+    cached = ctx.memo.get("excluded_names")
+    if cached is None:
+        cached = ctx.memo["excluded_names"] = _excluded_names(ctx)
+    return set(cached)  # type: ignore[call-overload]
+
+
+def _excluded_names(ctx: Context) -> set[str]:
     from ...text.lines import label_words
 
     names = set(stop_names()) | lexicon_names(ctx) | label_words()
