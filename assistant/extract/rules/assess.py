@@ -11,9 +11,9 @@ the rep state nothing until the customer answers.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from ...policy import CueLists
 from ...text import CUSTOMER, UNKNOWN, Document, Sentence
