@@ -58,6 +58,7 @@ class CompiledLexicon:
     context: re.Pattern[str] | None = None
     max_tokens: int = 1
     heads: set[str] = field(default_factory=set)  # lower-cased first tokens of every spelling
+    lengths: dict[str, set[int]] = field(default_factory=dict)  # first token -> token counts of its spellings
     sensitive_upper: dict[str, tuple[LexiconEntry, bool]] = field(default_factory=dict)
 
     def add(self, alias: str, entry: LexiconEntry, *, case_sensitive: bool, context_only: bool) -> None:
@@ -66,6 +67,7 @@ class CompiledLexicon:
             return
         self.max_tokens = max(self.max_tokens, len(tokens))
         self.heads.add(tokens[0].lower())
+        self.lengths.setdefault(tokens[0].lower(), set()).add(len(tokens))
         if case_sensitive:
             self.sensitive.setdefault(_key(tokens), (entry, context_only))
             self.sensitive_upper.setdefault(_key([t.upper() for t in tokens]), (entry, context_only))
@@ -116,7 +118,13 @@ class CompiledLexicon:
         limit = index + 1
         while limit < min(len(spans), index + self.max_tokens) and joinable[limit - 1]:
             limit += 1
+        head = lowered[index]
+        sizes = self.lengths.get(head, set()) | (
+            self.lengths.get(head[:-1], set()) if head.endswith("s") else set()
+        )
         for end in range(limit, index, -1):
+            if end - index not in sizes and not (end - index == 1 and head.endswith("s")):
+                continue  # no spelling of this length starts with this word
             hit = self._match(words[index:end], text, spans, end)
             if hit is not None:
                 return end, hit[0], hit[1]
