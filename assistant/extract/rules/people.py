@@ -18,6 +18,7 @@ from .names import (
 
 __all__ = ["extract_champion", "extract_contact", "extract_economic_buyer"]
 
+_TWO_CAPS = re.compile(r"[A-Z][a-z'’\-]+\s+[A-Z][a-z]|\b(?:with|to|is|poc|contact)\s+[A-Z][a-z]")
 _TITLE_HINT = re.compile(
     r"\b(?:vp|svp|evp|avp|vice|director|dir|head|manager|mgr|lead|owner|founder|co-?founder|president|controller|"
     r"architect|engineer|eng|cto|cfo|ceo|coo|cio|cpo|cro|cmo|ciso|chief|gm|treasurer|specialist|coordinator|"
@@ -65,6 +66,8 @@ def extract_contact(ctx: Context) -> tuple[Field, Field]:
             for sentence in ctx.doc.sentences:
                 if sentence.role in (OMNI,) and sentence.speaker is not None and ctx.assessor.conversation:
                     continue
+                if not _TWO_CAPS.search(sentence.text):
+                    continue  # every pattern needs a name ("First Last", "with Dana")
                 if pattern is name_title and not _TITLE_HINT.search(sentence.text):
                     continue  # the title pattern is costly; only where a title word is
                 match = pattern.search(sentence.text)
