@@ -76,3 +76,33 @@ def test_quotes_are_verbatim_and_skip_masked_card_data() -> None:
     quote = doc.quote(sentence.start, sentence.end)
     assert quote in doc.text and quote in text
     assert "4111 1111 1111 1111" not in quote
+
+
+def test_markdown_bold_speakers_and_dash_timestamps() -> None:
+    bold = Document.from_text(
+        "**Sam Lee (Omni SDR):** Are you on Fiserv?\n**Dana Ruiz (Acme):** Yes, Fiserv.\n**Sam Lee (Omni SDR):** Thanks.\n"
+    )
+    assert {info.name: info.role for info in bold.speakers.values()} == {
+        "Sam Lee": OMNI,
+        "Dana Ruiz": CUSTOMER,
+    }
+    assert bold.sentences[1].text == "Yes, Fiserv."
+    dashed = Document.from_text(
+        "Sam Lee (Omni) - 00:01 - Are you on Fiserv?\nDana Ruiz - 00:05 - No, we're on TSYS.\nSam Lee (Omni) - 00:09 - ok\n"
+    )
+    assert dashed.speakers["dana ruiz"].role == CUSTOMER
+    assert dashed.sentences[1].text == "No, we're on TSYS."
+
+
+def test_slack_and_initials_formats() -> None:
+    slack = Document.from_text(
+        "Ray Kowalski (Pacific Rail Partners)  9:02 AM\nbig one for you. they're on Elavon\n\n"
+        "Maya Lindqvist (Omni SDR)  9:05 AM\nnice\n"
+    )
+    assert slack.speakers["ray kowalski"].role == REP
+    legend = Document.from_text(
+        "Omni: Priya Raman (internal SDR), Luc Bertrand (certification SME)\n"
+        "Customer: Élodie Caron (Head of Digital)\n\n00:05 PR: Hello.\n00:18 LB: Acquirer?\n00:20 EC: Worldline.\n"
+    )
+    assert legend.speakers["lb"].role == OMNI and legend.speakers["lb"].title == "certification_sme"
+    assert legend.speakers["ec"].role == CUSTOMER and legend.speakers["ec"].name == "Élodie Caron"

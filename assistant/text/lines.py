@@ -22,9 +22,11 @@ __all__ = ["BULLET", "Line", "label_words", "read_lines"]
 
 _TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
-    rf"(?P<prefix>[ \t]*(?:[-*•·]\s+)?(?:(?P<ts1>{_TS})[ \t]*[-–—|]?[ \t]*)?)"
+    rf"(?P<prefix>[ \t]*(?:[-*•·]\s+)?(?:(?P<ts1>{_TS})[ \t]*[-–—|]?[ \t]*)?)(?:\*\*|__)?"
     rf"(?P<key>[A-Za-z][\w.'’&/\- ]{{0,48}}?)[ \t]*(?P<paren>[\(\[](?!\s*\d{{1,2}}:\d{{2}})[^\)\]\n]{{1,90}}[\)\]])?[ \t]*"
-    rf"(?P<ts2>{_TS})?[ \t]*:[ \t]*(?P<content>.*)$"
+    # "Name: text", "**Name (Acme):** text", "Name - 00:01 - text"
+    rf"(?:(?P<ts2>{_TS})?[ \t]*(?:\*\*|__)?[ \t]*:|[ \t]+[-–—|][ \t]+(?P<ts3>{_TS})[ \t]+[-–—|:])"
+    rf"[ \t]*(?:\*\*|__)?[ \t]*(?P<content>.*)$"
 )
 _ZOOM_LINE = re.compile(
     rf"[ \t]*(?P<key>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){{0,3}})[ \t]*(?P<paren>\([^)\n]{{1,80}}\))?"
@@ -114,7 +116,7 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
             key = match.group("key").strip().lower()
             written.setdefault(key, match.group("key").strip())
             key_counts[key] += 1
-            if match.group("ts1") or match.group("ts2"):
+            if match.group("ts1") or match.group("ts2") or match.group("ts3"):
                 key_has_ts.add(key)
             if match.group("paren"):
                 key_has_paren.add(key)

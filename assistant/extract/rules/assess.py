@@ -232,6 +232,8 @@ class Assessor:
             ):
                 return True  # "This is the one I'm not sure on. Our POS guy mentioned an Interac test kit..."
         following = self._next_in_turn(sentence)
+        if following is not None and sentence.label and "\n" in self.doc.text[sentence.end : following.start]:
+            following = None  # "Proc: Fiserv" / "Kiosks - maybe": the next note line is about something else
         if following is not None:
             chunk = following.text
             if self._words(chunk) <= 8 and self.is_hedged_text(chunk):
