@@ -271,3 +271,18 @@ def test_a_promise_needs_an_object(verifier: Verifier) -> None:
 def test_a_refusal_to_promise_is_no_commitment(verifier: Verifier, quote: str) -> None:
     local = Verifier(quote + "\n", verifier.bundle)
     assert local.trigger(ProposedTrigger(id="unapproved_commitment", quote=quote)) is None
+
+
+def test_negative_answer_after_a_mention_negates_it(verifier: Verifier) -> None:
+    local = Verifier("Kiosks? Nah. Not this phase. Maybe never, honestly.\n", verifier.bundle)
+    assert (
+        local.finding(_find("use_cases", "kiosk", "Kiosks? Nah. Not this phase.", status="uncertain")) == []
+    )
+
+
+def test_a_price_someone_quoted_is_not_a_budget(verifier: Verifier) -> None:
+    text = "We got a quote from CertifyNow for $38k for the whole thing.\nThe budget is approved: $60k.\n"
+    local = Verifier(text, verifier.bundle)
+    assert local.finding(_find("budget", "$38k", "We got a quote from CertifyNow for $38k")) == []
+    [budget] = local.finding(_find("budget", "$60k", "The budget is approved: $60k."))
+    assert budget.supported

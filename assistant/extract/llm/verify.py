@@ -19,7 +19,7 @@ model pass the same quote check plus a cue check for their id.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -59,7 +59,9 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "budget": re.compile(
-        r"[$€£]|\bbudget|\bfunding|\bfunded|\bspend|\d\s?k\b|dollars|\busd\b|allocat|capex|opex|fiscal",
+        # a price quoted by someone else is no budget: the quote must talk about the customer's money
+        r"\bbudget|\bfunding|\bfunded|\bspend|allocat|set aside|earmark|approved|capex|opex|fiscal|afford|ceiling"
+        r"|\bcap\b|up to",
         re.IGNORECASE,
     ),
     "economic_buyer": re.compile(
@@ -196,7 +198,6 @@ class VerifyStats:
     triggers_proposed: int = 0
     triggers_kept: int = 0
     repaired: int = 0  # quotes repaired to the exact span
-    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def downgraded(self) -> int:
@@ -278,7 +279,8 @@ class Verifier:
             re.IGNORECASE,
         )
         self.negations = phrases([*cues.negations_before, *cues.past_markers])
-        self.negations_after = phrases(cues.negations_after)
+        # "kiosks: no", "Kiosks? Nah." - a negative answer right after the mention
+        self.negations_after = phrases([*cues.negations_after, *cues.negative_answers])
         self.not_negations = phrases(cues.not_negations)
         self.stats = VerifyStats()
 
