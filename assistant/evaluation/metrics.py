@@ -87,6 +87,8 @@ class FieldScore(BaseModel):
     status_ok: bool
     value_ok: bool | None = None  # None: value not scored (gold missing or empty)
     items: tuple[int, int, int] | None = None  # (tp, fp, fn) for list fields whose value is scored
+    # a value the report marks confirmed: does it match gold?  None when nothing was confirmed
+    confirmed_ok: bool | None = None
 
 
 class EvidenceScore(BaseModel):
@@ -167,7 +169,11 @@ def score_case(
         items: tuple[int, int, int] | None = None
         if label.status != "missing" and not is_empty(label.value):
             value_ok, items = match_value(name, label, pred_value)
+        confirmed_ok: bool | None = None
+        if pred_status == "confirmed" and not is_empty(pred_value):
+            confirmed_ok = error is None and bool(value_ok) and label.status != "missing"
         fields[name] = FieldScore(
+            confirmed_ok=confirmed_ok,
             gold_status=label.status,
             pred_status=pred_status,
             gold_value=label.value,
@@ -381,6 +387,8 @@ class RunSummary(BaseModel):
     field_status_accuracy: float | None
     field_value_accuracy: float | None
     list_item_precision: float | None
+    # share of values marked confirmed (over labelled fields) that match gold
+    confirmed_value_precision: float | None = None
     list_item_recall: float | None
     gate_accuracy: float | None
     evidence_total: int
@@ -447,6 +455,7 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
     item_fp = sum(a.item_fp for a in lists)
     item_fn = sum(a.item_fn for a in lists)
 
+    confirmed = [fs.confirmed_ok for c in cases for fs in c.fields.values() if fs.confirmed_ok is not None]
     gated = [c for c in cases if c.gate_ok is not None]
     ev_total = sum(c.evidence.total for c in cases)
     ev_ok = sum(c.evidence.verbatim for c in cases)
@@ -477,6 +486,7 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
         else None,
         list_item_precision=_round(_ratio(item_tp, item_tp + item_fp, 1.0)) if lists else None,
         list_item_recall=_round(_ratio(item_tp, item_tp + item_fn, 1.0)) if lists else None,
+        confirmed_value_precision=_round(sum(confirmed) / len(confirmed)) if confirmed else None,
         gate_accuracy=_round(sum(bool(c.gate_ok) for c in gated) / len(gated)) if gated else None,
         evidence_total=ev_total,
         evidence_verbatim=ev_ok,

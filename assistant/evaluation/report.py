@@ -57,6 +57,7 @@ def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         ),
         ("field status accuracy", fmt(summary["field_status_accuracy"])),
         ("field value accuracy", fmt(summary["field_value_accuracy"])),
+        ("confirmed value precision", fmt(summary.get("confirmed_value_precision"))),
         (
             "list item precision / recall",
             f"{fmt(summary['list_item_precision'])} / {fmt(summary['list_item_recall'])}",

@@ -43,6 +43,7 @@ class Thresholds(_Strict):
     per_trigger: dict[str, PerTrigger] = Field(default_factory=dict)
     min_field_status_accuracy: float | None = _Unit
     min_field_value_accuracy: float | None = _Unit
+    min_confirmed_value_precision: float | None = _Unit
     min_evidence_verbatim_rate: float | None = Field(default=1.0, ge=0.0, le=1.0)
     min_case_pass_rate: float | None = _Unit
     max_errors: int | None = Field(default=0, ge=0)
@@ -127,6 +128,11 @@ def check_thresholds(summary: Mapping[str, Any], thresholds: Thresholds) -> list
             at_least(f"{tid} recall", row["recall"], limits.min_recall)
     at_least("field status accuracy", summary["field_status_accuracy"], thresholds.min_field_status_accuracy)
     at_least("field value accuracy", summary["field_value_accuracy"], thresholds.min_field_value_accuracy)
+    at_least(
+        "confirmed value precision",
+        summary.get("confirmed_value_precision"),
+        thresholds.min_confirmed_value_precision,
+    )
     at_least(
         "evidence verbatim rate", summary["evidence_verbatim_rate"], thresholds.min_evidence_verbatim_rate
     )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from ..errors import PolicyError
 from .models import CueLists, Lexicon, Policy, ResponsibilityOwner, Signals
+from .people import ParticipantVocabulary, ValueRules
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -70,6 +71,8 @@ class PolicyBundle(BaseModel):
     responsibilities: list[ResponsibilityOwner]
     field_labels: FieldLabels
     signals: Signals
+    participants: ParticipantVocabulary = ParticipantVocabulary()
+    values: ValueRules = ValueRules()
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -137,7 +140,19 @@ def _load_bundle_cached(policy_dir: str, _stamp: float) -> PolicyBundle:
         raise PolicyError(
             f"{root / 'lexicons'} has no lexicon for {missing}; add a TOML file with kind = ..."
         )
+    vocabulary = _validate(
+        ParticipantVocabulary, _read(root / "participants.toml"), root / "participants.toml"
+    )
+    vendor_kinds = ("processor", "gateway", "terminal_vendor", "kif")
+    vendor_names = frozenset(
+        spelling.lower()
+        for kind in vendor_kinds
+        for entry in lexicons[kind].entries
+        for spelling in (entry.name, *entry.aliases, *entry.case_sensitive)
+    )
     return PolicyBundle(
+        participants=vocabulary.model_copy(update={"vendor_names": vendor_names}),
+        values=_validate(ValueRules, _read(root / "values.toml"), root / "values.toml"),
         policy=policy,
         cues=cues,
         lexicons=lexicons,

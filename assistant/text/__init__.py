@@ -3,15 +3,19 @@
 from .document import Document, Sentence
 from .inputs import MAX_INPUT_BYTES, SourceText, decode_text, normalize_newlines, read_source
 from .masking import luhn_valid, mask_sensitive, mask_with_spans
-from .speakers import CUSTOMER, OMNI, REP, UNKNOWN, SpeakerInfo
+from .participants import Participant, Participants
+from .speakers import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, SpeakerInfo
 
 __all__ = [
     "CUSTOMER",
     "MAX_INPUT_BYTES",
     "OMNI",
     "REP",
+    "THIRD_PARTY",
     "UNKNOWN",
     "Document",
+    "Participant",
+    "Participants",
     "Sentence",
     "SourceText",
     "SpeakerInfo",

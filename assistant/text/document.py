@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .inputs import normalize_newlines
 from .lines import BULLET, Line, read_lines
 from .masking import mask_with_spans
+from .participants import Participants, read_participants
 from .speakers import UNKNOWN, SpeakerInfo
+
+if TYPE_CHECKING:
+    from ..policy.people import ParticipantVocabulary
 
 __all__ = ["Document", "Sentence"]
 
@@ -40,6 +45,7 @@ class Sentence:
     header: bool = False  # email header line (Subject: ...)
     turn: int = 0  # increments when the speaker changes
     section: str | None = None  # heading the line sits under ("next steps"), lower-cased
+    about_seller: bool = False  # the seller describing itself (a bio, "About us", its own firm)
 
     @property
     def role(self) -> str:
@@ -62,17 +68,29 @@ class Document:
     masked_spans: tuple[tuple[int, int], ...]
     sentences: list[Sentence]
     speakers: dict[str, SpeakerInfo] = field(default_factory=dict)
+    participants: Participants = field(default_factory=Participants)
     # per-document analysis shared by the rules backend and the checks (mentions, cue readings)
     cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def from_text(cls, text: str) -> Document:
+    def from_text(cls, text: str, vocabulary: ParticipantVocabulary | None = None) -> Document:
+        """Read ``text`` through the annotation layers: lines and speakers, participants, sentences.
+
+        ``vocabulary`` tells participants' sides; by default it comes from the policy folder.
+        """
         raw = normalize_newlines(text)
         masked = mask_with_spans(raw)
         speakers, lines = read_lines(masked.text)
+        participants = read_participants(masked.text, lines, speakers, vocabulary or _default_vocabulary())
         sentences = _split_sentences(masked.text, lines, speakers)
+        mark_seller_sentences(sentences, participants, vocabulary or _default_vocabulary())
         return cls(
-            raw=raw, text=masked.text, masked_spans=masked.spans, sentences=sentences, speakers=speakers
+            raw=raw,
+            text=masked.text,
+            masked_spans=masked.spans,
+            sentences=sentences,
+            speakers=speakers,
+            participants=participants,
         )
 
     # -- quoting -------------------------------------------------------------------------
@@ -111,6 +129,39 @@ class Document:
 
 
 # ---------------------------------------------------------------------------------------
+
+
+def _default_vocabulary() -> ParticipantVocabulary:
+    from ..policy import load_bundle
+
+    return load_bundle().participants
+
+
+def mark_seller_sentences(
+    sentences: list[Sentence], participants: Participants, vocabulary: ParticipantVocabulary
+) -> None:
+    """Flag what the seller says about itself: bio sections, and sentences whose subject is a seller."""
+    sections = {name.lower() for name in vocabulary.seller_sections}
+    sellers = sorted(
+        {p.name for p in participants.people if participants.is_seller_name(p.name)}
+        | {org for org in participants.seller_orgs if org and org != "omni"},
+        key=len,
+        reverse=True,
+    )
+    subject = (
+        re.compile(
+            r"^\W{0,3}(?:"
+            + "|".join(re.escape(name) for name in sellers)
+            + r")(?:'s)?\b(?![ \t]+(?:said|asked))",
+            re.IGNORECASE,
+        )
+        if sellers
+        else None
+    )
+    for sentence in sentences:
+        heading = (sentence.section or sentence.label or "").strip(" :#*").lower()
+        if heading in sections or (subject is not None and subject.match(sentence.text)):
+            sentence.about_seller = True
 
 
 def _split_sentences(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]) -> list[Sentence]:

@@ -61,7 +61,10 @@ _PERSON_ITEM = re.compile(
 _ATTENDEE_ITEM = re.compile(
     r"(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})\s*[\(\[](?P<aff>[^\)\]]+)[\)\]]"
 )
-_NAME_LIKE = re.compile(r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}$")
+_NAME_LIKE = re.compile(
+    r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}"
+    r"(?:[ \t]+[-–—|][ \t]+[A-Z][\w.'’&]*(?:[ \t]+[A-Z&][\w.'’&]*){0,4})?$"  # "Dana Ruiz - Acme Foods"
+)
 BULLET = _BULLET
 _HEADING = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][A-Z0-9 /&\-]{3,40}):?)[ \t]*$"

@@ -39,8 +39,16 @@ _SELF_INTRO_REP = re.compile(
 )
 
 
+_NAME_DASH_FIRM = re.compile(
+    r"(?P<n>[A-Z][\w'’.]+(?:[ \t]+[A-Z][\w'’.]+){0,3})[ \t]+[-–—|][ \t]+(?P<firm>[A-Z][^:]{1,60})$"
+)
+
+
 def speaker_from(key: str, paren: str | None, speakers: dict[str, SpeakerInfo]) -> str:
     name = key.strip()
+    dashed = _NAME_DASH_FIRM.match(name) if paren is None else None
+    if dashed:  # "Dana Ruiz - Acme Foods": the name, and the firm as the affiliation
+        name, paren = dashed.group("n"), dashed.group("firm")
     info = speakers.get(name.lower())
     if info is None:
         info = SpeakerInfo(name=name)

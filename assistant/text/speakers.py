@@ -18,6 +18,7 @@ __all__ = ["SpeakerInfo", "classify_affiliation", "is_role_label"]
 CUSTOMER = "customer"
 OMNI = "omni"
 REP = "external_rep"
+THIRD_PARTY = "third_party"  # a processor, vendor, reference customer or other firm
 UNKNOWN = "unknown"
 
 _OMNI_TITLES: tuple[tuple[str, str], ...] = (
@@ -46,7 +47,7 @@ _OMNI_WORD = re.compile(r"\bomni\b", re.IGNORECASE)
 @dataclass
 class SpeakerInfo:
     name: str  # as written in the label, without the parenthetical
-    role: str = UNKNOWN  # customer | omni | external_rep | unknown
+    role: str = UNKNOWN  # customer | omni | external_rep | third_party | unknown
     title: str | None = (
         None  # Omni sub-role id (internal_sdr, certification_sme, technical_pm, leadership...)
     )

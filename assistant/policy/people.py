@@ -1,0 +1,87 @@
+"""Models of ``policy/participants.toml`` (who is who) and ``policy/values.toml`` (typed values)."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ParticipantVocabulary", "ValueRules", "phrase_regex"]
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """One case-insensitive whole-word alternation of ``phrases`` (longest first)."""
+    ordered = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) or r"(?!x)x"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+class _Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+
+class ParticipantVocabulary(_Vocabulary):
+    """Words that tell a participant's side (``policy/participants.toml``)."""
+
+    partner_org_words: list[str] = Field(default_factory=list)
+    seller_org_words: list[str] = Field(default_factory=list)
+    seller_self_cues: list[str] = Field(default_factory=list)
+    seller_sections: list[str] = Field(default_factory=list)
+    webmail_domains: list[str] = Field(default_factory=list)
+    sign_offs: list[str] = Field(default_factory=list)
+    # company names from the lexicons (processors, gateways, vendors, KIFs): filled by the loader
+    vendor_names: frozenset[str] = Field(default_factory=frozenset)
+
+    @cached_property
+    def partner_org(self) -> re.Pattern[str]:
+        return phrase_regex(self.partner_org_words)
+
+    @cached_property
+    def seller_org(self) -> re.Pattern[str]:
+        return phrase_regex(self.seller_org_words)
+
+    @cached_property
+    def seller_self(self) -> re.Pattern[str]:
+        return phrase_regex(self.seller_self_cues)
+
+    def is_vendor(self, name: str) -> bool:
+        """A processor, gateway, terminal vendor or KIF the lexicons know ("TSYS", "i3 Verticals")."""
+        lowered = name.strip().lower()
+        return lowered in self.vendor_names or any(
+            part in self.vendor_names for part in (lowered.split(" ")[0], lowered.rsplit(" ", 1)[0])
+        )
+
+
+class ValueRules(_Vocabulary):
+    """What a field's value may look like (``policy/values.toml``)."""
+
+    not_company_words: list[str] = Field(default_factory=list)
+    title_words: list[str] = Field(default_factory=list)
+    duration_units: list[str] = Field(default_factory=list)
+    nothing_said: list[str] = Field(default_factory=list)
+    empty_words: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def not_company(self) -> frozenset[str]:
+        return frozenset(word.lower() for word in self.not_company_words)
+
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        return frozenset(word.lower() for word in self.title_words)
+
+    @cached_property
+    def duration(self) -> re.Pattern[str]:
+        units = "|".join(re.escape(unit) for unit in sorted(self.duration_units, key=len, reverse=True))
+        return re.compile(
+            rf"(?:\d+(?:[.,]\d+)?|an?|one|half\s+an?|thirty|forty[- ]five|fifteen|twenty|ninety)\s*-?\s*(?:{units})\b",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def nothing(self) -> frozenset[str]:
+        return frozenset(phrase.lower() for phrase in self.nothing_said)
+
+    @cached_property
+    def empty(self) -> frozenset[str]:
+        return frozenset(word.lower() for word in self.empty_words)
