@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .checks import compute_gate, run_checks
 from .extract.base import Backend, get_backend
+from .extract.validate import validate_fields
 from .policy import load_bundle
 from .schema import DiscoveryFields, Field, FieldStatus, TriageReport, Trigger
 from .text import Document, decode_text, normalize_newlines, read_source
@@ -54,6 +55,7 @@ def triage_document(
     dropped = _verbatim_only(extraction.fields, doc)
     if dropped:
         extraction.warnings.append(f"{dropped} evidence quote(s) not found verbatim in the text were dropped")
+    validate_fields(extraction.fields, doc, bundle)
     triggers = _merge_triggers(run_checks(extraction.fields, doc, bundle), extraction.extra_triggers, doc)
     order = {trigger_id: index for index, trigger_id in enumerate(bundle.policy.triggers)}
     triggers.sort(key=lambda trigger: order.get(trigger.id, 99))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Participant", "Participants", "read_participants"]
 
-_NAME = r"[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]*|&|of|and|de))*"
+_NAME = r"[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]*|&|of|and|de|del|la|du|da|van|von))*"
 _ADDRESS_HEADER = re.compile(r"[ \t>]*(?P<h>From|To|Cc|Bcc|Reply-To)[ \t]*:[ \t]*(?P<v>.+)$", re.IGNORECASE)
 _ADDRESS_ITEM = re.compile(
     r"\"?(?P<name>[^\"<>,;\[\]@]{0,60}?)\"?[ \t]*[<\[](?:mailto:)?(?P<a>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)[>\]]"
@@ -40,6 +40,10 @@ _LABELLED_ORG = re.compile(
     r"^[ \t*\-•]*(?:company|customer|account|prospect|client|merchant|organi[sz]ation)[ \t]*(?:name)?[ \t]*:[ \t]*"
     rf"(?P<org>{_NAME})",
     re.IGNORECASE | re.MULTILINE,
+)
+# a title line pairing the customer with Omni: "Redfern Hardware / Omni discovery", "Omni <> Acme"
+_PAIRED_WITH_OMNI = re.compile(
+    rf"(?P<a>{_NAME})[ \t]*(?:<>|<->|↔|/|\bx\b|×|\+)[ \t]*Omni\b|\bOmni[ \t]*(?:<>|<->|↔|/|\bx\b|×|\+)[ \t]*(?P<b>{_NAME})"
 )
 _SELF_INTRO = re.compile(
     r"\b(?:I'm|I am|my name is)[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+)?"
@@ -152,6 +156,10 @@ def _same_org(a: str, b: str) -> bool:
         return False
     if sa in sb or sb in sa:
         return True
+    for short, long in ((a, b), (b, a)):  # "CVHP" is Cedar Valley Health Partners
+        initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w'’\-]*", long) if word[0].isupper())
+        if short.isupper() and len(short) >= 2 and short.replace(".", "") == initials:
+            return True
     first_a, first_b = (re.sub(r"^the\s+", "", x.lower()).split()[0] for x in (a, b))
     return first_a == first_b and len(first_a) >= 3
 
@@ -238,10 +246,31 @@ def _self_intros(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo])
         seen[key] += 1
         intro = _SELF_INTRO.search(text, line.content_start, line.end)
         if intro:
-            org = re.split(r"\s+(?:and|but|so|where|who|which)\b|[,;]", intro.group("org"))[0].strip(" .")
+            org = re.split(r"\s+(?:and|but|so|where|who|which)\b|[,;]|\.\s", intro.group("org"))[0].strip(
+                " ."
+            )
             if org and speakers[key].affiliation is None:
                 found[key] = org
     return found
+
+
+def _labelled_customer(text: str) -> str | None:
+    """The customer's firm as the text labels it: "Company: Acme", or a title "Acme / Omni call"."""
+    labelled = _LABELLED_ORG.search(text)
+    if labelled:
+        return _trim_org(labelled.group("org"))
+    for line in text.lstrip().split("\n", 3)[:3]:
+        paired = _PAIRED_WITH_OMNI.search(line)
+        if paired:
+            return _trim_org(paired.group("a") or paired.group("b"))
+    return None
+
+
+def _trim_org(org: str) -> str:
+    org = org.strip(" ")
+    if not re.search(r"\b(?:Co|Inc|Ltd|Corp|LLC|S\.A|Pty)\.$", org):
+        org = org.rstrip(".")
+    return re.sub(r"^(?:The|RE|Re|FW|Fw|Fwd)\s+", "", org)
 
 
 def _seller_cue_counts(text: str, lines: list[Line], vocab: ParticipantVocabulary) -> Counter[str]:
@@ -274,8 +303,7 @@ def read_participants(
     for person in people.values():
         _side_from_domain(person, vocab)
     omni_present = any(p.side == OMNI for p in people.values())
-    labelled = _LABELLED_ORG.search(text)
-    customer_org = labelled.group("org").strip(" .") if labelled else None
+    customer_org = _labelled_customer(text)
     org_turns: Counter[str] = Counter()
     for person in people.values():
         org = person.organisation

@@ -7,6 +7,7 @@ from collections import Counter
 
 from ...schema import Field, FieldStatus
 from ...text import CUSTOMER, OMNI, REP, UNKNOWN
+from ..validate import valid_company
 from .context import Context, build_field
 from .names import excluded_names, first_line_with
 
@@ -62,8 +63,10 @@ _COMPANY_QUESTION = re.compile(r"\b(?:company|business|organi[sz]ation|who\s+are
 
 def _clean_company(raw: str, excluded: set[str]) -> str | None:
     name = re.split(r"\s*(?:\(|\[|\s[-–—|/]\s|,|;|:|\bvia\b|\bfrom\b)", raw.strip(), maxsplit=1)[0].strip(
-        " .'\""
+        " '\""
     )
+    if not re.search(r"\b(?:Co|Inc|Ltd|Corp|Pty)\.$", name):
+        name = name.strip(" .")  # "Northern Leaf Cannabis Co." keeps its full stop
     words = name.split()
     while words and (
         words[-1].lower() in {"of", "and", "the", "&", "de", "du", "inc", "inc."} and len(words) > 1
@@ -143,11 +146,21 @@ def extract_company(ctx: Context) -> Field:
         if sentence.role in (CUSTOMER,) and re.search(r"\b(?:i|i'm|we|our)\b", sentence.text, re.IGNORECASE):
             for match in _AT_COMPANY.finditer(sentence.text):
                 add(_clean_company(match.group("n"), excluded), 1, ctx.quote_sentence(sentence))
+    customer_org = ctx.doc.participants.customer_org
+    if customer_org:
+        add(
+            _clean_company(customer_org, excluded - {customer_org.lower()}),
+            8,
+            first_line_with(ctx, customer_org),
+        )
     if not scores:
         return Field()
     for short in list(scores):
         for longer in scores:
             if longer != short and longer.startswith(short + " "):
                 scores[longer] += scores[short]  # "Kestrel" and "Kestrel Parking" are one company
-    best = max(scores, key=lambda name: (scores[name], len(name)))
+    ranked = sorted(scores, key=lambda name: (scores[name], len(name)), reverse=True)
+    best = next((name for name in ranked if valid_company(name, ctx.doc, ctx.bundle)), None)
+    if best is None:
+        return Field()
     return build_field(best, FieldStatus.CONFIRMED, [evidence[best]])
