@@ -74,7 +74,7 @@ def valid_company(name: str, doc: Document, bundle: PolicyBundle) -> bool:
 def _named_as_customer(name: str, doc: Document) -> bool:
     """ "Company: Lone Star Tollway Partners", "Lone Star Tollway Partners / Omni": the text says so."""
     customer = doc.participants.customer_org
-    return bool(customer) and customer.lower() == name.lower()
+    return customer is not None and customer.lower() == name.lower()
 
 
 def valid_person(value: str, doc: Document, bundle: PolicyBundle) -> bool:
