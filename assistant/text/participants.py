@@ -70,6 +70,7 @@ class Participant:
     email: str | None = None
     speaker_key: str | None = None
     turns: int = 0
+    words: int = 0  # how much they said
     domain: str | None = None  # the firm part of their e-mail domain ("acmefoods"), webmail excluded
 
 
@@ -96,10 +97,12 @@ class Participants:
     def contact(self) -> Participant | None:
         """The main customer-side person: who speaks most, else the first one named."""
         customers = [p for p in self.on_side(CUSTOMER) if len(p.name.split()) <= 4 and not _role_word(p.name)]
-        named = [p for p in customers if len(p.name.split()) > 1 or p.email]
-        if not (named or customers):
+        pool = [p for p in customers if len(p.name.split()) > 1 or p.email] or customers
+        if not pool:
             return None
-        return max(named or customers, key=lambda p: (p.turns, bool(p.email)))
+        most = max(p.words for p in pool)
+        # the first one named (attendee order, first to speak) unless someone else carries the call
+        return next(p for p in pool if p.words >= most / 2)
 
     def is_seller_name(self, name: str) -> bool:
         """A person or firm on the seller side (Omni, the partner, a processor or other third party)."""
@@ -288,11 +291,16 @@ def read_participants(
     """Every participant with a side; writes the sides back to ``speakers``."""
     people: dict[str, Participant] = {}
     turns: Counter[str] = Counter(line.speaker_key for line in lines if line.speaker_key and not line.skip)
+    spoken: Counter[str] = Counter()
+    for line in lines:
+        if line.speaker_key and not line.skip:
+            spoken[line.speaker_key] += text.count(" ", line.content_start, line.end) + 1
     by_key: dict[str, Participant] = {}
     intros = _self_intros(text, lines, speakers)
     for key, info in speakers.items():
         person = _register(people, info.name)
         person.speaker_key, person.turns = key, person.turns + turns[key]
+        person.words += spoken[key]
         person.side = info.role
         person.organisation = info.affiliation or intros.get(key) or person.organisation
         person.job_title = info.job_title

@@ -40,6 +40,10 @@ def extract_contact(ctx: Context) -> tuple[Field, Field]:
         candidate = re.split(r"\s*(?:\(|,|\s[-–—|/]\s|;)", text, maxsplit=1)[0].strip()
         if candidate and candidate[0].isupper() and len(candidate.split()) <= 4:
             name, quote = candidate, ctx.quote_sentence(sentence)
+    person = ctx.doc.participants.contact()
+    if name is None and person is not None:
+        quote = first_line_with(ctx, person.name)
+        name = person.name if quote else None
     if name is None:
         speakers = customer_speakers(ctx)
         if speakers and speakers[0][0].lower() not in {
@@ -92,7 +96,15 @@ def extract_contact(ctx: Context) -> tuple[Field, Field]:
     if name is None or quote is None:
         return Field(), _role_from_label(ctx, title_re)
     contact = build_field(name, FieldStatus.CONFIRMED, [quote])
-    return contact, _contact_role(ctx, name, title_re)
+    known = ctx.doc.participants.find(name)
+    if known is not None and known.email and contact.present:
+        contact.model_extra["email"] = known.email  # type: ignore[index]  # the draft's recipient
+    role = _contact_role(ctx, name, title_re)
+    if not role.present and known is not None and known.job_title:
+        quote = first_line_with(ctx, known.job_title)
+        if quote:
+            role = build_field(known.job_title, FieldStatus.CONFIRMED, [quote])
+    return contact, role
 
 
 def _role_from_label(ctx: Context, title_re: re.Pattern[str]) -> Field:
