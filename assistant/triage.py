@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .checks import compute_gate, run_checks
 from .extract.base import Backend, get_backend
+from .extract.domain import OFF_TOPIC, domain_warnings
 from .extract.validate import validate_fields
 from .policy import load_bundle
 from .schema import DiscoveryFields, Field, FieldStatus, TriageReport, Trigger
@@ -56,7 +57,13 @@ def triage_document(
     if dropped:
         extraction.warnings.append(f"{dropped} evidence quote(s) not found verbatim in the text were dropped")
     validate_fields(extraction.fields, doc, bundle)
-    triggers = _merge_triggers(run_checks(extraction.fields, doc, bundle), extraction.extra_triggers, doc)
+    notices = domain_warnings(extraction.fields, doc, bundle)
+    extraction.warnings.extend(notices)
+    triggers = (
+        []  # an off-topic input raises nothing: there is no deal in it to review
+        if OFF_TOPIC in notices
+        else _merge_triggers(run_checks(extraction.fields, doc, bundle), extraction.extra_triggers, doc)
+    )
     order = {trigger_id: index for index, trigger_id in enumerate(bundle.policy.triggers)}
     triggers.sort(key=lambda trigger: order.get(trigger.id, 99))
     report = TriageReport(

@@ -220,8 +220,10 @@ def triage_note(
     merged = store.merged_report(name)
     _step(progress, 1.0, "done")
     count = len(merged.notes) if merged else 1
+    said = f"Note #{note.id} ({source}) saved and triaged; report merges {count} note{'s' * (count != 1)}."
+    warnings = [w for w in report.warnings if not w.startswith("card data")]
     message = views.message_html(
-        f"Note #{note.id} ({source}) saved and triaged; report merges {count} note{'s' * (count != 1)}.", "ok"
+        " ".join([said, *(f"Warning: {w}." for w in warnings)]), "warn" if warnings else "ok"
     )
     return _view(settings, name, message, merged)
 

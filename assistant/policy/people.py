@@ -61,6 +61,7 @@ class ValueRules(_Vocabulary):
     duration_units: list[str] = Field(default_factory=list)
     nothing_said: list[str] = Field(default_factory=list)
     empty_words: list[str] = Field(default_factory=list)
+    payments_words: list[str] = Field(default_factory=list)
 
     @cached_property
     def not_company(self) -> frozenset[str]:
@@ -81,6 +82,10 @@ class ValueRules(_Vocabulary):
     @cached_property
     def nothing(self) -> frozenset[str]:
         return frozenset(phrase.lower() for phrase in self.nothing_said)
+
+    @cached_property
+    def payments(self) -> re.Pattern[str]:
+        return phrase_regex(self.payments_words)
 
     @cached_property
     def empty(self) -> frozenset[str]:

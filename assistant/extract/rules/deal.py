@@ -69,6 +69,8 @@ def _status(ctx: Context, sentence: Sentence) -> FieldStatus:
 
 def _speaks_for_customer(ctx: Context, sentence: Sentence) -> bool:
     """Customer facts: said by the customer, relayed in notes, or Omni / the rep talking about "you"."""
+    if sentence.about_seller:
+        return False
     if sentence.role in (CUSTOMER, UNKNOWN) or not ctx.assessor.conversation:
         return True
     return bool(_CUSTOMER_WORDS.search(sentence.text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...schema import Field, FieldStatus
-from ...text import CUSTOMER, OMNI, REP, Sentence
+from ...text import CUSTOMER, OMNI, REP, THIRD_PARTY, Sentence
 from .context import Context, build_field
 from .names import first_line_with
 from .numbers import NUMBER, find_money, parse_number
@@ -87,7 +87,9 @@ def extract_segment(ctx: Context) -> Field:
     for segment in ("enterprise", "mid_market", "smb"):
         phrases = ctx.phrases(getattr(cues, segment))
         for sentence in ctx.doc.sentences:
-            if sentence.role in (OMNI,) and not re.search(
+            if sentence.about_seller:
+                continue
+            if sentence.role in (OMNI, THIRD_PARTY) and not re.search(
                 r"\b(?:you|they|their|your)\b", sentence.text, re.I
             ):
                 continue
@@ -95,6 +97,8 @@ def extract_segment(ctx: Context) -> Field:
                 return _segment_field(ctx, segment, sentence)
     headcount = re.compile(rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*{_COUNT_NOUNS}\b", re.IGNORECASE)
     for sentence in ctx.doc.sentences:
+        if sentence.about_seller or sentence.role == THIRD_PARTY:
+            continue
         match = headcount.search(sentence.text)
         if match and not re.search(r"\bon\s+(?:the|this)\s+call\b", sentence.text, re.I):
             count = parse_number(match.group("n"))
