@@ -256,6 +256,7 @@ def find_all_mentions(
                         (tokens[0][index][0], tokens[0][stop - 1][1], entry, needs)
                     )
                     free[kind] = stop
+        _relabel(found, sentence.label, label_fields)
         for kind, hits in found.items():
             lexicon = compiled[kind]
             anchored = any(not needs for *_, needs in hits)
@@ -268,6 +269,26 @@ def find_all_mentions(
                     Mention(kind, entry.name, sentence.start + start, sentence.start + end, sentence, entry)
                 )
     return result
+
+
+# company kinds a note label can reassign: "Gateway: TSYS" is a gateway, whatever TSYS usually is
+_RELABELLED_KINDS = ("processor", "gateway")
+
+
+def _relabel(
+    found: dict[str, list[tuple[int, int, LexiconEntry, bool]]],
+    label: str | None,
+    label_fields: dict[str, frozenset[str]],
+) -> None:
+    """On a note line labelled for one company kind, the other kind's hits move to it."""
+    if not label:
+        return
+    target = next((k for k in _RELABELLED_KINDS if label in label_fields.get(k, frozenset())), None)
+    if target is None or found.get(target):
+        return
+    for kind in _RELABELLED_KINDS:
+        if kind != target and found.get(kind):
+            found[target] = [(start, end, entry, False) for start, end, entry, _ in found.pop(kind)]
 
 
 def find_mentions(
