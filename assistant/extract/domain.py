@@ -24,11 +24,14 @@ NO_CUSTOMER = "no customer could be identified in this input (no customer-side p
 # fewer payments words than this per 1,000 words, and no lexicon name at all: off-topic
 _MIN_PER_1K_WORDS = 4.0
 _MIN_HITS = 3
+_MIN_WORDS = 150  # a short note is too short to judge: it is read as it is
 
 
 def is_off_topic(doc: Document, bundle: PolicyBundle, fields: DiscoveryFields) -> bool:
     """Almost no payments words, and no processor, gateway, terminal, tool or card brand found."""
     words = max(1, len(doc.text.split()))
+    if words < _MIN_WORDS:
+        return False
     hits = len(bundle.values.payments.findall(doc.text))
     named = any(
         fields.get(name).present and fields.get(name).value

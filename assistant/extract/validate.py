@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..schema import DiscoveryFields
     from ..text import Document
 
-__all__ = ["valid_company", "valid_person", "valid_timeline", "validate_fields"]
+__all__ = ["valid_company", "valid_person", "valid_timeline", "valid_title", "validate_fields"]
 
 _CONNECTORS = frozenset(
     {"of", "and", "the", "&", "de", "du", "la", "le", "van", "von", "y", "+", "-", "co.", "co"}
@@ -86,6 +86,8 @@ def valid_person(value: str, doc: Document, bundle: PolicyBundle) -> bool:
     lowered = text.lower()
     if lowered in bundle.values.not_company or lowered in bundle.values.empty:
         return False
+    if all(w.lower().strip(".,") in bundle.values.not_company or w.isdigit() for w in words):
+        return False  # "Speaker 2", "Primary Contact", "Quote"
     if re.search(r"\bomni\b", lowered) or bundle.participants.is_vendor(text):
         return False
     if doc.participants.is_seller_name(text) and not _customer_person(text, doc):
@@ -98,6 +100,14 @@ def valid_person(value: str, doc: Document, bundle: PolicyBundle) -> bool:
 def _customer_person(name: str, doc: Document) -> bool:
     person = doc.participants.find(name)
     return person is not None and person.side == "customer"
+
+
+def valid_title(value: str, bundle: PolicyBundle) -> bool:
+    """A job title ("Head of Payments"), not a meeting title or a sentence."""
+    words = re.findall(r"[\w&'’.\-]+", value.lower())
+    if not words or len(words) > 10 or re.search(r"\b(?:omni|fastflex|discovery|intro)\b", value, re.I):
+        return False
+    return any(word in bundle.values.titles for word in words)
 
 
 def valid_timeline(value: str, bundle: PolicyBundle) -> bool:
@@ -116,7 +126,10 @@ def _says_nothing(value: str, bundle: PolicyBundle) -> bool:
     cleaned = re.sub(r"\s+", " ", cleaned.replace("’", "'"))
     variants = {cleaned, cleaned.replace("'", ""), cleaned.replace("didnt", "didn't")}
     return any(v in bundle.values.nothing for v in variants) or any(
-        cleaned.startswith(p) and len(cleaned) <= len(p) + 12 for p in bundle.values.nothing if len(p) > 5
+        v.startswith(p) and (len(v) == len(p) or not v[len(p)].isalnum())
+        for v in variants
+        for p in bundle.values.nothing
+        if len(p) > 5
     )
 
 
@@ -128,6 +141,8 @@ def _clean_phrase(value: str, bundle: PolicyBundle) -> bool:
         return False
     if text.startswith("#") or value.strip().startswith("#") or _says_nothing(text, bundle):
         return False
+    if bundle.values.subject.match(value):
+        return False  # "RE: Cobalt Bay - FastFlex vendor onboarding": a subject line
     return not (len(words) == 1 and len(text) < 4)
 
 
@@ -165,6 +180,7 @@ def validate_fields(fields: DiscoveryFields, doc: Document, bundle: PolicyBundle
                 drop(name)
             elif len(kept) != len(field.value):
                 fields.set(name, field.model_copy(update={"value": kept}))
-    if fields.get("contact_role").present and not fields.get("contact").present and "contact" in dropped:
-        fields.set("contact_role", Field())
+    role = fields.get("contact_role")
+    if role.present and (isinstance(role.value, str) and not valid_title(role.value, bundle)):
+        drop("contact_role")
     return dropped

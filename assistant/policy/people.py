@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["ParticipantVocabulary", "ValueRules", "phrase_regex"]
 
@@ -30,6 +30,24 @@ class ParticipantVocabulary(_Vocabulary):
     seller_sections: list[str] = Field(default_factory=list)
     webmail_domains: list[str] = Field(default_factory=list)
     sign_offs: list[str] = Field(default_factory=list)
+    name_stop_words: list[str] = Field(default_factory=list)
+    reference_cues: list[str] = Field(default_factory=list)
+    reference_regex: str = r"(?!x)x"
+
+    @cached_property
+    def references(self) -> re.Pattern[str]:
+        return phrase_regex(self.reference_cues)
+
+    @cached_property
+    def reference_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.reference_regex)
+
+    @field_validator("reference_regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
     # company names from the lexicons (processors, gateways, vendors, KIFs): filled by the loader
     vendor_names: frozenset[str] = Field(default_factory=frozenset)
 
@@ -62,6 +80,12 @@ class ValueRules(_Vocabulary):
     nothing_said: list[str] = Field(default_factory=list)
     empty_words: list[str] = Field(default_factory=list)
     payments_words: list[str] = Field(default_factory=list)
+    subject_prefixes: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def subject(self) -> re.Pattern[str]:
+        prefixes = "|".join(re.escape(p) for p in self.subject_prefixes) or r"(?!x)x"
+        return re.compile(rf"^\s*(?:(?:{prefixes})\s*:\s*)+", re.IGNORECASE)
 
     @cached_property
     def not_company(self) -> frozenset[str]:

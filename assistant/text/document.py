@@ -46,6 +46,7 @@ class Sentence:
     turn: int = 0  # increments when the speaker changes
     section: str | None = None  # heading the line sits under ("next steps"), lower-cased
     about_seller: bool = False  # the seller describing itself (a bio, "About us", its own firm)
+    seller_from: int | None = None  # offset from which the sentence speaks of the seller's other clients
 
     @property
     def role(self) -> str:
@@ -162,6 +163,12 @@ def mark_seller_sentences(
         heading = (sentence.section or sentence.label or "").strip(" :#*").lower()
         if heading in sections or (subject is not None and subject.match(sentence.text)):
             sentence.about_seller = True
+            continue
+        cue = vocabulary.references.search(sentence.text) or vocabulary.reference_pattern.search(
+            sentence.text
+        )
+        if cue is not None:
+            sentence.seller_from = sentence.start + cue.start()
 
 
 def _split_sentences(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]) -> list[Sentence]:

@@ -104,6 +104,11 @@ class Participants:
         # the first one named (attendee order, first to speak) unless someone else carries the call
         return next(p for p in pool if p.words >= most / 2)
 
+    def side_of_org(self, org: str) -> str | None:
+        """The side of the people of a firm named in the text, if any of them is known."""
+        sides = {p.side for p in self.people if p.organisation and _same_org(p.organisation, org)}
+        return sides.pop() if len(sides) == 1 else None
+
     def is_seller_name(self, name: str) -> bool:
         """A person or firm on the seller side (Omni, the partner, a processor or other third party)."""
         lowered = name.strip().lower()
@@ -161,7 +166,8 @@ def _same_org(a: str, b: str) -> bool:
         return True
     for short, long in ((a, b), (b, a)):  # "CVHP" is Cedar Valley Health Partners
         initials = "".join(word[0] for word in re.findall(r"[A-Za-z][\w'’\-]*", long) if word[0].isupper())
-        if short.isupper() and len(short) >= 2 and short.replace(".", "") == initials:
+        bare = short.replace(".", "")
+        if bare.isupper() and len(bare) >= 2 and initials.startswith(bare) and len(initials) - len(bare) <= 1:
             return True
     first_a, first_b = (re.sub(r"^the\s+", "", x.lower()).split()[0] for x in (a, b))
     return first_a == first_b and len(first_a) >= 3
@@ -276,6 +282,48 @@ def _trim_org(org: str) -> str:
     return re.sub(r"^(?:The|RE|Re|FW|Fw|Fwd)\s+", "", org)
 
 
+_ANONYMOUS = re.compile(r"(?:speaker|participant|caller|guest)\s*\d+$", re.IGNORECASE)
+_LOWER_INTRO = re.compile(
+    r"\b(?:this\s+is|my\s+name\s+is|i'm|i\s+am)\s+(?P<a>[a-z][a-z'’\-]+)(?:\s+(?P<b>[a-z][a-z'’\-]+))?"
+    r"|\b(?P<h>[a-z][a-z'’\-]+)\s+here\b(?:\s+from\s+(?P<org>[a-z][\w\-]*(?:\s+[a-z][\w\-]*){0,3}))?"
+)
+
+
+def _name_anonymous_speakers(
+    text: str, lines: list[Line], speakers: dict[str, SpeakerInfo], vocab: ParticipantVocabulary
+) -> None:
+    """ "Speaker 2: this is dale hutchins i run store systems": Speaker 2 is Dale Hutchins."""
+    stop = {word.lower() for word in vocab.name_stop_words}
+    seen: Counter[str] = Counter()
+    for line in lines:
+        key = line.speaker_key
+        if line.skip or not key or not _ANONYMOUS.match(speakers[key].name) or seen[key] >= 3:
+            continue
+        seen[key] += 1
+        intro = next(
+            (
+                m
+                for m in _LOWER_INTRO.finditer(text, line.content_start, line.end)
+                if (m.group("a") or m.group("h")) not in stop
+            ),
+            None,
+        )
+        if intro is None:
+            continue
+        words = [intro.group("a") or intro.group("h")]
+        if intro.group("b") and intro.group("b") not in stop:
+            words.append(intro.group("b"))
+        speakers[key].name = " ".join(word.capitalize() for word in words)
+        if intro.group("org") and speakers[key].affiliation is None:
+            org = []
+            for word in intro.group("org").split():
+                if word in stop:
+                    break
+                org.append(word.capitalize())
+            if org:
+                speakers[key].affiliation = " ".join(org)
+
+
 def _seller_cue_counts(text: str, lines: list[Line], vocab: ParticipantVocabulary) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
@@ -296,6 +344,7 @@ def read_participants(
         if line.speaker_key and not line.skip:
             spoken[line.speaker_key] += text.count(" ", line.content_start, line.end) + 1
     by_key: dict[str, Participant] = {}
+    _name_anonymous_speakers(text, lines, speakers, vocab)
     intros = _self_intros(text, lines, speakers)
     for key, info in speakers.items():
         person = _register(people, info.name)

@@ -329,7 +329,9 @@ class Assessor:
         clause = self.clause_bounds(sentence, start, end)
         evidence = [(sentence.start, sentence.end)]
         role = sentence.role
-        if sentence.about_seller and start > sentence.start + 3:
+        if (sentence.about_seller and start > sentence.start + 3) or (
+            sentence.seller_from is not None and start >= sentence.seller_from
+        ):
             return Assessment(State.IGNORED)  # a bio, "About us", the seller's own firm and clients
         asked_by_other_side = role not in (CUSTOMER, UNKNOWN) or (role == UNKNOWN and sentence.quoted > 0)
         if sentence.is_question and asked_by_other_side:
