@@ -311,19 +311,32 @@ def draft_email(opportunity: str, *, settings: Settings, polish: bool = False) -
     notes += [str(warning) for warning in getattr(draft, "warnings", []) or []]
     return EmailView(
         subject=str(getattr(draft, "subject", "")),
-        to=_to_text(getattr(draft, "to", "")),
+        to=_recipient(draft),
         body=str(getattr(draft, "body", "")),
         questions=_questions(draft),
         message=views.message_html(" ".join(notes), "ok"),
     )
 
 
+def _recipient(draft: Any) -> str:
+    """ "Dana Ruiz <dana@acme.example>" when the input gave the address, else the name."""
+    name = _to_text(getattr(draft, "to", ""))
+    address = getattr(draft, "to_email", None)
+    return f"{name} <{address}>" if name and address else name
+
+
 def _with_edits(draft: Any, subject: str, to: str, body: str) -> Any:
+    from email.utils import parseaddr
+
     original_to = getattr(draft, "to", None)
     to_value: Any = (
         [part.strip() for part in to.split(",") if part.strip()] if isinstance(original_to, list) else to
     )
-    updates = {"subject": subject, "to": to_value, "body": body}
+    updates: dict[str, Any] = {"subject": subject, "to": to_value, "body": body}
+    if hasattr(draft, "to_email") and isinstance(to_value, str):
+        name, address = parseaddr(to_value)
+        updates["to"] = (name or to_value) if address and "@" in address else to_value
+        updates["to_email"] = address if address and "@" in address else None
     if hasattr(draft, "model_copy"):
         return draft.model_copy(update=updates)
     import dataclasses

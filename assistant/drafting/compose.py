@@ -113,6 +113,7 @@ def draft_email(
     return EmailDraft(
         subject=subject,
         to=template.to,
+        to_email=template.to_email,
         body=body,
         questions=template.questions,
         guard=result,
@@ -144,7 +145,12 @@ def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
         raise ConfigError(
             f"invalid sender email {draft.sender_email!r}; set ASSISTANT_SENDER_EMAIL to an address like sales@omni.example"
         ) from exc
-    if draft.to:
+    if draft.to and draft.to_email:
+        try:  # the address the input gave for the contact
+            msg["To"] = Address(display_name=draft.to, addr_spec=draft.to_email)
+        except (ValueError, IndexError, TypeError):
+            msg["To"] = Group(display_name=draft.to)
+    elif draft.to:
         msg["To"] = Group(display_name=draft.to)
     msg["Subject"] = draft.subject
     msg["Date"] = format_datetime(date or datetime.now(UTC))

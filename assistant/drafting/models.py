@@ -203,6 +203,7 @@ class EmailDraft(BaseModel):
 
     subject: str
     to: str | None = None  # the contact's name from the report; never an invented address
+    to_email: str | None = None  # the contact's address, only as the input wrote it
     body: str
     questions: list[DraftQuestion] = Field(default_factory=list)
     guard: GuardResult = Field(default_factory=GuardResult)
@@ -217,6 +218,7 @@ class EmailDraft(BaseModel):
         return {
             "subject": self.subject,
             "to": self.to,
+            "to_email": self.to_email,
             "body": self.body,
             "questions": [
                 {"field": q.field, "question": q.question, "hint": q.hint, "status": q.status}

@@ -132,12 +132,23 @@ def greeting_name(contact: Field) -> str:
 
 
 def _contact_name(contact: Field) -> str:
-    if contact.status is FieldStatus.MISSING:
-        return ""
+    if contact.status is not FieldStatus.CONFIRMED:
+        return ""  # greet only someone the input names plainly
     name = _as_text(contact.value)
     name = re.sub(r"\([^)]*\)|<[^>]*>|\S+@\S+", " ", name)  # no roles in brackets, no addresses
     name = re.sub(r"\s+", " ", name).strip(" ,;-")
     return mask_cards(name) if name and not any(ch.isdigit() for ch in name) else ""
+
+
+def _contact_email(contact: Field) -> str | None:
+    """The contact's address when the input gave one (``contact.email``), else None: never invented."""
+    extra = contact.model_extra or {}
+    address = extra.get("email") if _contact_name(contact) else None
+    return (
+        address
+        if isinstance(address, str) and re.fullmatch(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", address)
+        else None
+    )
 
 
 # --------------------------------------------------------------------------- pieces of the draft
@@ -149,6 +160,7 @@ class TemplateDraft:
     body: str
     to: str | None
     questions: list[DraftQuestion]
+    to_email: str | None = None
     omitted: list[GuardFix] = field(default_factory=list)  # echoed values the guard kept out
     warnings: list[str] = field(default_factory=list)
 
@@ -313,6 +325,7 @@ def build_template_draft(
         subject=subject,
         body=re.sub(r"\n{3,}", "\n\n", body).strip("\n") + "\n",
         to=_contact_name(contact) or None,
+        to_email=_contact_email(contact),
         questions=questions,
         omitted=omitted,
         warnings=warnings,
