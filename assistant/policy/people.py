@@ -81,6 +81,11 @@ class ValueRules(_Vocabulary):
     empty_words: list[str] = Field(default_factory=list)
     payments_words: list[str] = Field(default_factory=list)
     subject_prefixes: list[str] = Field(default_factory=list)
+    decision_words: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def decision(self) -> re.Pattern[str]:
+        return phrase_regex(self.decision_words)
 
     @cached_property
     def subject(self) -> re.Pattern[str]:

@@ -141,27 +141,60 @@ def _default_vocabulary() -> ParticipantVocabulary:
 def mark_seller_sentences(
     sentences: list[Sentence], participants: Participants, vocabulary: ParticipantVocabulary
 ) -> None:
-    """Flag what the seller says about itself: bio sections, and sentences whose subject is a seller."""
-    sections = {name.lower() for name in vocabulary.seller_sections}
-    sellers = sorted(
-        {p.name for p in participants.people if participants.is_seller_name(p.name)}
-        | {org for org in participants.seller_orgs if org and org != "omni"},
-        key=len,
-        reverse=True,
+    """Flag what the seller says about itself.
+
+    A bio or "About us" block (a heading, or an unlabelled line that opens with one, and the
+    unlabelled lines under it), a sentence whose subject is a seller person or firm ("Brightwave
+    works with enterprise chains") and the pronoun sentences that follow it ("She is based in
+    Toronto"), and from a reference cue on ("our clients include Harbor Bagels, on TSYS").
+    """
+    sections = sorted({name.lower() for name in vocabulary.seller_sections}, key=len, reverse=True)
+    section_start = re.compile(
+        r"^\W{0,6}(?:appendix\W+)?(?:[A-Z][\w&.\-]*\s+){0,3}?(?:"
+        + "|".join(re.escape(x) for x in sections)
+        + r")\b",
+        re.IGNORECASE,
     )
+    names = {p.name for p in participants.people if participants.is_seller_name(p.name)}
+    for org in participants.seller_orgs:
+        if org and org != "omni":
+            names.add(org)
+            first = org.split()[0]
+            if len(first) >= 4 and " " in org:
+                names.add(first)  # "Brightwave" for Brightwave Payments
+    ordered = sorted(names, key=len, reverse=True)
     subject = (
         re.compile(
             r"^\W{0,3}(?:"
-            + "|".join(re.escape(name) for name in sellers)
+            + "|".join(re.escape(name) for name in ordered)
             + r")(?:'s)?\b(?![ \t]+(?:said|asked))",
             re.IGNORECASE,
         )
-        if sellers
+        if ordered
         else None
     )
+    in_block = False
+    previous: Sentence | None = None
     for sentence in sentences:
         heading = (sentence.section or sentence.label or "").strip(" :#*").lower()
-        if heading in sections or (subject is not None and subject.match(sentence.text)):
+        unlabelled = sentence.speaker is None and not sentence.header
+        if unlabelled and len(sentence.text) <= 90 and section_start.match(sentence.text):
+            in_block = True  # "Speaker bios (from the deck)", "--- Appendix: Brightwave, About us ---"
+        elif not unlabelled:
+            in_block = False
+        about = (
+            in_block
+            or heading in sections
+            or (subject is not None and subject.match(sentence.text) is not None)
+            or (
+                previous is not None
+                and (previous.about_seller or previous.seller_from is not None)
+                and previous.turn == sentence.turn
+                and _PRONOUN_START.match(sentence.text) is not None
+            )
+        )
+        previous = sentence
+        if about:
             sentence.about_seller = True
             continue
         cue = vocabulary.references.search(sentence.text) or vocabulary.reference_pattern.search(
@@ -169,6 +202,9 @@ def mark_seller_sentences(
         )
         if cue is not None:
             sentence.seller_from = sentence.start + cue.start()
+
+
+_PRONOUN_START = re.compile(r"\W{0,3}(?:she|he|they|it|we|our|his|her|their)\b", re.IGNORECASE)
 
 
 def _split_sentences(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo]) -> list[Sentence]:

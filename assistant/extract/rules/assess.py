@@ -16,7 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from ...policy import CueLists
-from ...text import CUSTOMER, UNKNOWN, Document, Sentence
+from ...text import CUSTOMER, THIRD_PARTY, UNKNOWN, Document, Sentence
 from .matcher import PhraseSet
 
 __all__ = ["Assessment", "Assessor", "State"]
@@ -64,6 +64,19 @@ _WORD = re.compile(r"[\w'’/%$.-]+")
 @lru_cache(maxsize=4096)
 def _clause_breaks(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((match.start(), match.end()) for match in _CLAUSE_BREAK.finditer(text))
+
+
+_YOU = re.compile(r"\b(?:you|your|you're|you’re|yours)\b", re.IGNORECASE)  # a vendor's "they" is its clients
+_PAST_AFTER = re.compile(
+    r"[ \t]+(?:was|were)[ \t]+(?:the[ \t]+|our[ \t]+|their[ \t]+)?(?:old|previous|former|prior|legacy)\b",
+    re.IGNORECASE,
+)
+
+
+_IF = re.compile(r"\b(?:if|in\s+case|suppose|imagine|say)\s+(?:you|we|they)\b", re.IGNORECASE)
+_BACK_THEN = re.compile(
+    r"\b(?:at[ \t]+the[ \t]+time|back[ \t]+then|in[ \t]+those[ \t]+days)\b", re.IGNORECASE
+)
 
 
 class Assessor:
@@ -187,7 +200,11 @@ class Assessor:
         *,
         replaceable: bool = False,
     ) -> bool:
-        clause_start, _ = self.clause_bounds(sentence, start, end)
+        clause_start, clause_end = self.clause_bounds(sentence, start, end)
+        if _PAST_AFTER.match(self.doc.text, end, clause_end) or _BACK_THEN.search(
+            self.doc.text, end, clause_end
+        ):
+            return True  # "Heartland was the old contract", "TSYS was our previous processor"
         prefix = self.doc.text[clause_start:start]
         for match in (self.replaced if replaceable else self.past).finditer(prefix):
             between = prefix[match.end() :]
@@ -340,11 +357,14 @@ class Assessor:
                 return Assessment(State.IGNORED)
             state, answer = reply
             return Assessment(state, [(sentence.start, sentence.end), (answer.start, answer.end)])
+        refers = (_YOU if role == THIRD_PARTY else _CUSTOMER_REF).search(self.doc.text[clause[0] : clause[1]])
         if (
             role not in (CUSTOMER, UNKNOWN)
             and self.conversation
-            and not _CUSTOMER_REF.search(self.doc.text[clause[0] : clause[1]])
+            and _IF.search(self.doc.text, sentence.start, start)
         ):
+            return Assessment(State.IGNORED)  # "if you ever go to Vancouver, ...": a hypothetical
+        if role not in (CUSTOMER, UNKNOWN) and self.conversation and not refers:
             return Assessment(
                 State.IGNORED
             )  # Omni or the rep talking about themselves ("we've done kiosk certs")

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ...schema import Field, FieldStatus
-from ...text import CUSTOMER, OMNI, REP, UNKNOWN, Sentence
+from ...text import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, Sentence
 from .context import Context, build_field
 from .numbers import NUMBER, find_money, find_percentages, parse_number
 
@@ -39,10 +39,11 @@ _MULTIPLY = re.compile(
 )
 # "200 or 300 terminals", "two to three hundred": a range is a guess
 _RANGE_BEFORE = re.compile(rf"(?<![\w.])(?:{NUMBER})\s*(?:or|to|-|–)\s*$", re.IGNORECASE)
+_YOU = re.compile(r"\b(?:you|your|you're|yours)\b", re.IGNORECASE)
 _CUSTOMER_WORDS = re.compile(r"\b(?:you|your|you're|they|their|they're|them)\b", re.IGNORECASE)
 _DATE_HINT = re.compile(
     r"\d|\b(?:q[1-4]|h[12]|jan|feb|mar|apr|May|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|"
-    r"year|quarter|month|week|weeks|months|holiday|holidays|christmas|easter|black\s+friday|asap|day|end|"
+    r"year|quarter|month|week|weeks|months|holiday|holidays|christmas|easter|thanksgiving|black\s+friday|asap|day|end|"
     r"first|second|third|next|this|season|opening|launch)",
     re.IGNORECASE,
 )
@@ -69,8 +70,10 @@ def _status(ctx: Context, sentence: Sentence) -> FieldStatus:
 
 def _speaks_for_customer(ctx: Context, sentence: Sentence) -> bool:
     """Customer facts: said by the customer, relayed in notes, or Omni / the rep talking about "you"."""
-    if sentence.about_seller:
+    if sentence.about_seller or sentence.seller_from is not None:
         return False
+    if sentence.role == THIRD_PARTY:  # a vendor or the seller: only what they say about "you"
+        return bool(_YOU.search(sentence.text))
     if sentence.role in (CUSTOMER, UNKNOWN) or not ctx.assessor.conversation:
         return True
     return bool(_CUSTOMER_WORDS.search(sentence.text))
@@ -84,7 +87,7 @@ def extract_device_count(ctx: Context) -> Field:
     candidates: list[tuple[float, Sentence, bool]] = []
     model_spans = [(m.start, m.end) for m in ctx.mentions("terminal_model")]
     for sentence in ctx.doc.sentences:
-        if sentence.is_question and sentence.role in (OMNI, REP):
+        if sentence.is_question and sentence.role in (OMNI, REP, THIRD_PARTY):
             continue
         if not _HAS_NUMBER.search(sentence.text) or not _speaks_for_customer(ctx, sentence):
             continue
@@ -193,7 +196,7 @@ def extract_timeline(ctx: Context) -> Field:
                     return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
                 return build_field(value.strip(" ."), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
         if not _speaks_for_customer(ctx, sentence) or (
-            ctx.assessor.conversation and sentence.role in (OMNI, REP)
+            ctx.assessor.conversation and sentence.role in (OMNI, REP, THIRD_PARTY)
         ):
             continue
         if sentence.is_question and sentence.role != CUSTOMER:
@@ -259,7 +262,7 @@ def extract_budget(ctx: Context) -> Field:
     for sentence in ctx.doc.sentences:
         if not context.search(sentence.text) or not _speaks_for_customer(ctx, sentence):
             continue
-        if sentence.role in (OMNI, REP) and sentence.is_question:
+        if sentence.role in (OMNI, REP, THIRD_PARTY) and sentence.is_question:
             continue
         money = find_money(sentence.text)
         if money:
@@ -286,10 +289,12 @@ def extract_decision_process(ctx: Context) -> Field:
                     return build_field(None, FieldStatus.UNCERTAIN, [ctx.quote_sentence(sentence)])
                 return build_field(value.strip(" ."), _status(ctx, sentence), [ctx.quote_sentence(sentence)])
     for sentence in ctx.doc.sentences:
-        if (ctx.assessor.conversation and sentence.role in (OMNI, REP)) or sentence.is_question:
+        if (ctx.assessor.conversation and sentence.role in (OMNI, REP, THIRD_PARTY)) or sentence.is_question:
             continue
-        if exclude.search(sentence.text):
+        if exclude.search(sentence.text) or sentence.about_seller:
             continue
+        if not ctx.bundle.values.decision.search(sentence.text):
+            continue  # "the weather decides what people buy" names no one who decides
         if context.search(sentence.text) and len(sentence.text) >= 20:
             value = ctx.quote_sentence(sentence)
             return build_field(value, _status(ctx, sentence), [value])
@@ -314,6 +319,8 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
         labelled = ctx.label_field(sentence) == "discount_requested_pct"
         if not (labelled or cues.search(text)):
             continue
+        if sentence.about_seller or (sentence.role == THIRD_PARTY and not _YOU.search(text)):
+            continue  # the seller's other clients and its own offers are no ask of this customer
         for match in find_percentages(text):
             local = text[max(0, match.start - 60) : match.end + 40].lower()
             if not (labelled or cues.search(local) or "off" in match.text.lower()):
@@ -364,6 +371,8 @@ def extract_next_steps(ctx: Context) -> Field:
         labelled = ctx.label_field(sentence) == "next_steps"
         if labelled and ctx.label_value(sentence) is None:
             continue  # the "Next steps:" heading itself
+        if sentence.role == THIRD_PARTY and not re.search(r"\b(?:you|your|omni)\b", sentence.text, re.I):
+            continue  # the seller's own errands ("book the flights") are no next step of this deal
         if (
             in_section
             or labelled

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...schema import Field, FieldStatus
-from ...text import OMNI, Sentence
+from ...text import OMNI, REP, THIRD_PARTY, Sentence
 from .context import Context, build_field
 from .names import (
     compiled_patterns,
@@ -177,7 +177,9 @@ def _who_field(ctx: Context, field_name: str, patterns: list[str]) -> Field:
     for pattern in compiled_patterns(tuple(patterns)):
         for sentence in candidates:
             if sentence.is_question or (
-                sentence.role == OMNI and not re.search(r"\b(?:you|your|they|their)\b", sentence.text, re.I)
+                sentence.role in (OMNI, REP, THIRD_PARTY)
+                and ctx.assessor.conversation
+                and not re.search(r"\b(?:you|your|they|their)\b", sentence.text, re.I)
             ):
                 continue
             match = pattern.search(sentence.text)
@@ -223,7 +225,13 @@ def _tidy_who(raw: str, after: str = "") -> str:
     named = re.match(r"\s*\((?:Dr\.?\s+)?(?P<name>[A-Z][a-z]+\s+[A-Z][a-z'’\-]+)\)", after)
     if named and not re.search(r"[A-Z][a-z]+\s+[A-Z]", raw):
         raw = f"{raw} {named.group('name')}"
-    who = re.sub(r"^(?:the|our|their)\s+", "", raw.strip(" ,=:()"), flags=re.IGNORECASE).strip(" ,=:()")
+    who = re.sub(
+        r"^(?:(?:so|and|okay|ok|well|um|uh|yeah|right|then|but)\s+)+",
+        "",
+        raw.strip(" ,=:()"),
+        flags=re.IGNORECASE,
+    )
+    who = re.sub(r"^(?:the|our|their)\s+", "", who, flags=re.IGNORECASE).strip(" ,=:()")
     parts = re.match(r"(?P<title>.+?)\s*[,=:(]?\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?)$", who)
     if parts and re.match(
         r"(?i)(?:cfo|ceo|coo|cto|cio|president|owner|treasurer|controller|vp|svp|head|director)\b",

@@ -46,7 +46,7 @@ def extract_deal_source(ctx: Context) -> Field:
             quotes.setdefault(source, quote)
 
     for sentence in ctx.doc.sentences:
-        if sentence.is_question and sentence.role in (OMNI, REP):
+        if sentence.is_question and sentence.role in (OMNI, REP, THIRD_PARTY):
             continue  # "did one of our partners send you our way?" asks, it does not say
         for source in ("leadership", "external_rep", "inbound"):
             hit = ctx.phrases(getattr(cues, source)).search(sentence.text)
@@ -115,7 +115,7 @@ def extract_segment(ctx: Context) -> Field:
         r"\b(?:deal|acv|contract|budget|opportunity|annual|arr|tcv|spend)\b", re.IGNORECASE
     )
     for sentence in ctx.doc.sentences:
-        if not deal_words.search(sentence.text):
+        if sentence.about_seller or not deal_words.search(sentence.text):
             continue
         amounts = [m.value for m in find_money(sentence.text)]
         if amounts:
