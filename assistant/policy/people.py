@@ -82,6 +82,7 @@ class ValueRules(_Vocabulary):
     payments_words: list[str] = Field(default_factory=list)
     subject_prefixes: list[str] = Field(default_factory=list)
     decision_words: list[str] = Field(default_factory=list)
+    roster_labels: list[str] = Field(default_factory=list)
 
     @cached_property
     def decision(self) -> re.Pattern[str]:

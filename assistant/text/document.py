@@ -84,7 +84,7 @@ class Document:
         speakers, lines = read_lines(masked.text)
         participants = read_participants(masked.text, lines, speakers, vocabulary or _default_vocabulary())
         sentences = _split_sentences(masked.text, lines, speakers)
-        mark_seller_sentences(sentences, participants, vocabulary or _default_vocabulary())
+        mark_seller_sentences(masked.text, sentences, participants, vocabulary or _default_vocabulary())
         return cls(
             raw=raw,
             text=masked.text,
@@ -139,7 +139,7 @@ def _default_vocabulary() -> ParticipantVocabulary:
 
 
 def mark_seller_sentences(
-    sentences: list[Sentence], participants: Participants, vocabulary: ParticipantVocabulary
+    text: str, sentences: list[Sentence], participants: Participants, vocabulary: ParticipantVocabulary
 ) -> None:
     """Flag what the seller says about itself.
 
@@ -174,6 +174,7 @@ def mark_seller_sentences(
         else None
     )
     in_block = False
+    vendor_block = False
     previous: Sentence | None = None
     for sentence in sentences:
         heading = (sentence.section or sentence.label or "").strip(" :#*").lower()
@@ -182,8 +183,16 @@ def mark_seller_sentences(
             in_block = True  # "Speaker bios (from the deck)", "--- Appendix: Brightwave, About us ---"
         elif not unlabelled:
             in_block = False
+        vendor_head = False
+        if unlabelled and _starts_line(text, sentence) and not _bulleted(text, sentence):
+            # "a) Northgate Payments (ISO) - sales call with Gary": a buyer's notes on one vendor
+            vendor_head = vendor_block = _names_seller_firm(sentence.text, vocabulary)
+        elif not (unlabelled and _bulleted(text, sentence)) and _starts_line(text, sentence):
+            vendor_block = False  # the vendor's bullets end with the first line that is not one
         about = (
             in_block
+            or vendor_head
+            or (vendor_block and _bulleted(text, sentence))
             or heading in sections
             or (subject is not None and subject.match(sentence.text) is not None)
             or (
@@ -202,6 +211,37 @@ def mark_seller_sentences(
         )
         if cue is not None:
             sentence.seller_from = sentence.start + cue.start()
+
+
+_ITEM_HEAD = re.compile(
+    r"[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]+|#{1,4}[ \t]+)(?P<firm>[A-Z][\w&.'’\-]*(?:[ \t]+[A-Z][\w&.'’\-]*){0,4})"
+)
+
+
+def _starts_line(text: str, sentence: Sentence) -> bool:
+    return text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start].strip(" \t") == ""
+
+
+def _bulleted(text: str, sentence: Sentence) -> bool:
+    """The sentence's line is a bullet item ("- Gary has been in payments...")."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return text[line_start : sentence.start].strip(" \t") in {"-", "*", "•", "·", "▪", "◦"} or bool(
+        re.match(r"[ \t]*[-*•·▪◦][ \t]+", text[line_start : sentence.end])
+    )
+
+
+def _names_seller_firm(line: str, vocabulary: ParticipantVocabulary) -> bool:
+    """A short line that opens with a payments firm or a partner: the heading of a vendor's notes."""
+    head = _ITEM_HEAD.match(line)
+    if head is None or len(line) > 120:
+        return False
+    firm = head.group("firm")
+    return bool(
+        vocabulary.seller_org.search(firm)
+        or vocabulary.partner_org.search(firm)
+        or vocabulary.is_vendor(firm)
+        or re.search(r"\b(?:omni|labs?|certification|consulting)\b", firm, re.IGNORECASE)
+    )
 
 
 _PRONOUN_START = re.compile(r"\W{0,3}(?:she|he|they|it|we|our|his|her|their)\b", re.IGNORECASE)

@@ -280,6 +280,7 @@ def extract_decision_process(ctx: Context) -> Field:
     cues = ctx.bundle.signals.deal
     context = ctx.phrases(cues.decision_context)
     exclude = ctx.phrases(cues.decision_exclude)
+    roster = frozenset(ctx.bundle.values.roster_labels)
     for sentence in ctx.doc.sentences:
         if ctx.label_field(sentence) == "decision_process":
             span = ctx.label_value(sentence)
@@ -291,8 +292,8 @@ def extract_decision_process(ctx: Context) -> Field:
     for sentence in ctx.doc.sentences:
         if (ctx.assessor.conversation and sentence.role in (OMNI, REP, THIRD_PARTY)) or sentence.is_question:
             continue
-        if exclude.search(sentence.text) or sentence.about_seller:
-            continue
+        if exclude.search(sentence.text) or sentence.about_seller or sentence.label in roster:
+            continue  # a roster line ("Contributors: ... (Procurement)") is no decision process
         if not ctx.bundle.values.decision.search(sentence.text):
             continue  # "the weather decides what people buy" names no one who decides
         if context.search(sentence.text) and len(sentence.text) >= 20:
