@@ -68,6 +68,7 @@ _NAME_LIKE = re.compile(
     r"[A-Z][\w.'’\-]*(?:\s+(?:[A-Z][\w.'’\-]*|van|von|de|da|del|la)){0,3}"
     r"(?:[ \t]+[-–—|][ \t]+[A-Z][\w.'’&]*(?:[ \t]+[A-Z&][\w.'’&]*){0,4})?$"  # "Dana Ruiz - Acme Foods"
 )
+_DASH_FIRM = re.compile(r"[a-z][ \t]+[-–—|][ \t]+[A-Z]")
 BULLET = _BULLET
 _HEADING = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60}?)|(?P<caps>[A-Z][A-Z0-9 /&\-]{3,40}):?)[ \t]*$"
@@ -124,8 +125,8 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
             key_counts[key] += 1
             if match.group("ts1") or match.group("ts2") or match.group("ts3"):
                 key_has_ts.add(key)
-            if match.group("paren"):
-                key_has_paren.add(key)
+            if match.group("paren") or _DASH_FIRM.search(written[key]):
+                key_has_paren.add(key)  # "Dana (Acme):", "Dana Ruiz - Acme Foods:" name their firm
     name_like = {
         key
         for key in key_counts
