@@ -158,10 +158,13 @@ def validate_fields(fields: DiscoveryFields, doc: Document, bundle: PolicyBundle
         field = fields.get(name)
         if field.present and isinstance(field.value, str) and not valid_company(field.value, doc, bundle):
             drop(name)
+    firms = {str(fields.company.value).lower(), (doc.participants.customer_org or "").lower()} - {"", "none"}
     for name in ("contact", "economic_buyer", "champion"):
         field = fields.get(name)
-        if field.present and isinstance(field.value, str) and not valid_person(field.value, doc, bundle):
-            drop(name)
+        if not (field.present and isinstance(field.value, str)):
+            continue
+        if not valid_person(field.value, doc, bundle) or field.value.strip().lower() in firms:
+            drop(name)  # a vendor, the seller's rep, or the customer's firm itself is no person
     timeline = fields.get("timeline")
     if timeline.present and isinstance(timeline.value, str) and not valid_timeline(timeline.value, bundle):
         drop("timeline")

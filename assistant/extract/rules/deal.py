@@ -25,9 +25,14 @@ DEVICE_NOUNS = (
     r"(?:terminals?|devices?|units?|lanes?|kiosks?|readers?|pin\s?pads?|pinpads?|pos(?:\s+(?:units|devices|terminals))?|"
     r"registers?|tills?|checkouts?|chargers?|charging\s+stations?|charge\s+points?|validators?|pumps?|dispensers?|"
     r"machines?|meters?|pay\s+stations?|handhelds?|tablets?|vending\s+machines?|fareboxes?|turnstiles?|gates?|"
-    r"scos?|self-checkouts?|stations?|endpoints?|a920s?|p400s?|[A-Z]{1,4}\d{2,4}s)"
+    r"scos?|self-checkouts?|stations?|endpoints?|opts?|a920s?|p400s?|[A-Z]{1,4}\d{2,4}s)"
 )
-_SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
+_SITES = (
+    r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|"
+    r"properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafés?|cafeterias?|units?|"
+    r"pharmac(?:y|ies)|bakery|bakeries|forecourts?|plazas?|cinemas?|theat(?:er|re)s?|gyms?|dealerships?|pubs?|"
+    r"bars?|salons?|diners?|markets?|malls?|airports?|marinas?|parks?)"
+)
 _COUNT = re.compile(
     rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
     re.IGNORECASE,
@@ -163,13 +168,34 @@ def _per_site_totals(ctx: Context) -> list[tuple[float, Sentence, bool]]:
     out = []
     for sentence, match in per_site:
         per = parse_number(match.group("b"))
-        for site_sentence, site_match in sites:
+        total = _SO_TOTAL.search(sentence.text, match.end())
+        if total and parse_number(total.group("n")):
+            # "Two terminals per pharmacy, so fifty-four.": the speaker did the sum
+            out.append(
+                (
+                    parse_number(total.group("n")) or 0,
+                    sentence,
+                    _status(ctx, sentence) is FieldStatus.UNCERTAIN,
+                )
+            )
+            continue
+        after = [
+            (s, m) for s, m in sites if s is sentence and m.start() >= match.end()
+        ]  # "..., forty-five bakeries"
+        for site_sentence, site_match in after + [(s, m) for s, m in sites if s is not sentence]:
             count = parse_number(site_match.group("a"))
-            if per and count and site_sentence is not sentence and count < 100_000:
+            if per and count and count < 100_000:
                 hedged = any(_status(ctx, s) is FieldStatus.UNCERTAIN for s in (sentence, site_sentence))
                 out.append((per * count, sentence, hedged))
                 break
     return out
+
+
+_SO_TOTAL = re.compile(
+    rf"[,;]?\s*(?:so|that's|that\s+is|making|which\s+makes|=|->|→|=>|totall?ing|in\s+total)\s*(?:about\s+|roughly\s+|~)?"
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w%\-])(?!\s*(?:%|percent|stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|pharmac(?:y|ies)|baker(?:y|ies)|hotels?|clinics?)\b)",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=4)
