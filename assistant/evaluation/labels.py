@@ -51,7 +51,15 @@ class FieldLabel(_Strict):
 
     status: Literal["confirmed", "uncertain", "missing"]
     value: Any = None
-    accept: list[str] = Field(default_factory=list)  # other acceptable free-text renderings
+    accept: list[str] = Field(default_factory=list)  # other acceptable renderings (numbers too)
+
+    @field_validator("accept", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        """``accept: [476]`` is as good as ``accept: ["476"]``."""
+        if isinstance(value, list):
+            return [str(item) if isinstance(item, int | float) else item for item in value]
+        return value
 
     @model_validator(mode="after")
     def _missing_has_no_value(self) -> FieldLabel:

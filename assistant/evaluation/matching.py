@@ -121,8 +121,9 @@ def match_value(name: str, gold: FieldLabel, predicted: Any) -> tuple[bool, tupl
         tp, fp, fn = _match_items(gold_items, pred_items, _item_matcher(name, gold.accept))
         return fp == 0 and fn == 0, (tp, fp, fn)
     if name in NUMBER_FIELDS:
-        g, p = _as_number(gold.value), _as_number(predicted)
-        return g is not None and p is not None and abs(g - p) <= NUMBER_TOLERANCE, None
+        p = _as_number(predicted)
+        golds = [_as_number(gold.value), *(_as_number(a) for a in gold.accept)]
+        return p is not None and any(g is not None and abs(g - p) <= NUMBER_TOLERANCE for g in golds), None
     if name in ENUM_FIELDS:
         return not is_empty(predicted) and normalise_text(gold.value) == normalise_text(predicted), None
     if is_empty(predicted):
