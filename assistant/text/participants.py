@@ -50,7 +50,9 @@ _SELF_INTRO = re.compile(
     r"(?:,|[ \t]+and[ \t]+I)?[^.?!\n]{0,60}?\b(?:at|from|with|over[ \t]+at|here[ \t]+at|for)[ \t]+"
     rf"(?P<org>{_NAME})"
 )
-_PERSON_LINE = re.compile(r"[ \t]*(?P<n>[A-Z][a-z'’\-]+(?:[ \t]+[A-Z][a-z'’\-]+){1,2})[ \t]*,?$")
+_PERSON_LINE = re.compile(
+    r"[ \t]*(?P<n>[A-Z][a-z'’\-]+(?:[ \t]+(?:van|von|der|den|de|da|del|la|le|di|du))*(?:[ \t]+[A-Z][a-z'’\-]+){1,2})[ \t]*,?$"
+)
 _GREETING = re.compile(r"^[ \t]*(?:hi|hello|hey|dear|morning|afternoon)[ \t,]+(?P<n>[A-Z][a-z'’\-]+)\b")
 _TITLE_WORD = re.compile(
     r"\b(?:ceo|cfo|coo|cto|cio|vp|svp|evp|vice|president|director|head|manager|lead|chief|owner|founder|"
@@ -216,8 +218,11 @@ def _signatures(text: str, people: dict[str, Participant], vocab: ParticipantVoc
     lines = text.split("\n")
     sign_offs = {phrase.lower() for phrase in vocab.sign_offs}
     for index, line in enumerate(lines):
-        if line.strip(" \t>,.!-").lower() not in sign_offs:
-            continue
+        closing = line.strip(" \t>,.!-").lower()
+        if closing not in sign_offs and not any(
+            closing.endswith(("/ " + phrase, "/" + phrase)) for phrase in sign_offs
+        ):
+            continue  # "Best,", "Met vriendelijke groet / kind regards,"
         block = [raw.strip(" \t>") for raw in lines[index + 1 : index + 6]]
         block = [raw for raw in block if raw]
         if not block:

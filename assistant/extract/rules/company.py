@@ -27,6 +27,10 @@ _IS_A = re.compile(
     r"network|agency|brand|group|franchise|franchisee|merchant|startup|grocer|restaurant|qsr|authority|district|"
     r"platform|business|client|customer|prospect|fintech|bank|hospital|university|airline|cinema|venue)\b"
 )
+# the customer naming itself: "We're the Rook & Raven Pub Company, 85 managed pubs"
+_WE_ARE = re.compile(
+    r"\b(?i:we're|we are|we’re)\s+(?:the\s+)?(?P<n>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9&][\w&'’.\-]*|of|and)){1,5})"
+)
 _AT_COMPANY = re.compile(rf"\b(?:at|from|with|over\s+at|here\s+at|for)\s+(?P<n>{_NAME})")
 
 
@@ -143,6 +147,14 @@ def extract_company(ctx: Context) -> Field:
         if _IS_A_HINT.search(sentence.text):
             for match in _IS_A.finditer(sentence.text):
                 add(_clean_company(match.group("n"), excluded), 2, ctx.quote_sentence(sentence))
+        if (
+            sentence.role in (CUSTOMER, UNKNOWN)
+            and not sentence.about_seller
+            and "we" in sentence.text.lower()
+        ):
+            for match in _WE_ARE.finditer(sentence.text):
+                if not match.group("n").isupper():  # "WE'RE HAPPY TO KEEP THEM": shouting, not a name
+                    add(_clean_company(match.group("n"), excluded), 5, ctx.quote_sentence(sentence))
         if sentence.role in (CUSTOMER,) and re.search(r"\b(?:i|i'm|we|our)\b", sentence.text, re.IGNORECASE):
             for match in _AT_COMPANY.finditer(sentence.text):
                 add(_clean_company(match.group("n"), excluded), 1, ctx.quote_sentence(sentence))
