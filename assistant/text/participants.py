@@ -53,7 +53,9 @@ _SELF_INTRO = re.compile(
 _PERSON_LINE = re.compile(
     r"[ \t]*(?P<n>[A-Z][a-z'’\-]+(?:[ \t]+(?:van|von|der|den|de|da|del|la|le|di|du))*(?:[ \t]+[A-Z][a-z'’\-]+){1,2})[ \t]*,?$"
 )
-_GREETING = re.compile(r"^[ \t]*(?:hi|hello|hey|dear|morning|afternoon)[ \t,]+(?P<n>[A-Z][a-z'’\-]+)\b")
+_GREETING = re.compile(
+    r"[ \t]*(?i:hi|hello|hey|dear|morning|afternoon)[ \t,]+(?P<n>[A-Z][a-z'’\-]+)[ \t]*,[ \t]*$"
+)
 _TITLE_WORD = re.compile(
     r"\b(?:ceo|cfo|coo|cto|cio|vp|svp|evp|vice|president|director|head|manager|lead|chief|owner|founder|"
     r"controller|treasurer|engineer|architect|analyst|specialist|coordinator|consultant|officer|partner|gm)\b",
@@ -73,6 +75,7 @@ class Participant:
     speaker_key: str | None = None
     turns: int = 0
     words: int = 0  # how much they said
+    addressed: int = 0  # how often Omni or the partner greets them ("Hi Laura,")
     domain: str | None = None  # the firm part of their e-mail domain ("acmefoods"), webmail excluded
 
 
@@ -102,6 +105,9 @@ class Participants:
         pool = [p for p in customers if len(p.name.split()) > 1 or p.email] or customers
         if not pool:
             return None
+        greeted = [p for p in pool if p.addressed]
+        if greeted:  # the one Omni or the partner writes to
+            return max(greeted, key=lambda p: p.addressed)
         most = max(p.words for p in pool)
         # the first one named (attendee order, first to speak) unless someone else carries the call
         return next(p for p in pool if p.words >= most / 2)
@@ -240,6 +246,8 @@ def _signatures(text: str, people: dict[str, Participant], vocab: ParticipantVoc
                 continue
             if not extra or re.search(r"\d{3}", extra) or len(extra) > 90:
                 continue
+            if re.search(r"\bomni\b", extra, re.IGNORECASE):
+                person.organisation = "Omni"  # "Sales Development, Omni"
             for part in re.split(r"\s*[|,·•]\s*|\s+[-–—]\s+", extra.strip()):
                 if not part or not part[0].isupper():
                     continue
@@ -266,6 +274,40 @@ def _self_intros(text: str, lines: list[Line], speakers: dict[str, SpeakerInfo])
             if org and speakers[key].affiliation is None:
                 found[key] = org
     return found
+
+
+_AUTHOR_INTRO = re.compile(
+    r"(?:^|[.!?]\s+)(?:Myself|My name is|I am|I'm)\s+(?P<n>[A-Z][a-z'’\-]+\s+[A-Z][a-z'’\-]+)\s*,\s*(?P<t>[^.\n]{2,60})"
+)
+
+
+def _authors(text: str, lines: list[Line], people: dict[str, Participant]) -> None:
+    """ "Myself Venkatesh Raghunathan, VP - Engineering.": the unlabelled text's author names themselves."""
+    for line in lines:
+        if line.skip or line.speaker_key:
+            continue
+        intro = _AUTHOR_INTRO.search(text, line.content_start, line.end)
+        if intro and _TITLE_WORD.search(intro.group("t")):
+            person = _register(people, intro.group("n"))
+            person.job_title = person.job_title or intro.group("t").strip()
+            person.words += 1
+
+
+def _greetings(
+    text: str, lines: list[Line], by_key: dict[str, Participant], people: dict[str, Participant]
+) -> None:
+    """ "Hi Laura," / "Dear Venkatesh," written by Omni or the partner: Laura is who they write to."""
+    for line in lines:
+        writer = by_key.get(line.speaker_key or "")
+        if line.skip or writer is None or writer.side not in (OMNI, REP) or not writer.email:
+            continue  # an e-mail's "Hi Laura," line, not "Hey Kyle." on a call
+        greeting = _GREETING.match(text, line.content_start, line.end)
+        if greeting is None:
+            continue
+        first = greeting.group("n").lower()
+        matches = [p for p in people.values() if p.name.split()[0].lower() == first and p is not writer]
+        if len(matches) == 1:
+            matches[0].addressed += 1
 
 
 def _labelled_customer(text: str) -> str | None:
@@ -361,6 +403,7 @@ def read_participants(
         by_key[key] = person
     _addresses(text, people, vocab)
     _signatures(text, people, vocab)
+    _authors(text, lines, people)
 
     for person in people.values():
         _side_from_domain(person, vocab)
@@ -418,6 +461,7 @@ def read_participants(
     for person in people.values():
         if person.side == UNKNOWN and others and not _role_word(person.name):
             person.side = CUSTOMER if person.speaker_key or person.email else UNKNOWN
+    _greetings(text, lines, by_key, people)
     for key, person in by_key.items():
         info = speakers[key]
         if person.side != info.role and not (info.role == OMNI and person.side != OMNI):
