@@ -32,6 +32,12 @@ class ParticipantVocabulary(_Vocabulary):
     sign_offs: list[str] = Field(default_factory=list)
     name_stop_words: list[str] = Field(default_factory=list)
     reference_cues: list[str] = Field(default_factory=list)
+    omni_self_roles: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def omni_roles(self) -> re.Pattern[str]:
+        return phrase_regex(self.omni_self_roles)
+
     reference_regex: str = r"(?!x)x"
 
     @cached_property

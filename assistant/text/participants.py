@@ -310,6 +310,12 @@ def _greetings(
             matches[0].addressed += 1
 
 
+def _says_omni_role(text: str, lines: list[Line], key: str, vocab: ParticipantVocabulary) -> bool:
+    """The speaker's own first lines describe an Omni role."""
+    own = [line for line in lines if line.speaker_key == key and not line.skip][:3]
+    return any(vocab.omni_roles.search(text, line.content_start, line.end) for line in own)
+
+
 def _labelled_customer(text: str) -> str | None:
     """The customer's firm as the text labels it: "Company: Acme", or a title "Acme / Omni call"."""
     labelled = _LABELLED_ORG.search(text)
@@ -445,6 +451,14 @@ def read_participants(
         elif customer_org is not None or org in sellers:
             person.side = THIRD_PARTY  # another firm: a vendor, a reference customer, a consultant
             seller_orgs.add(org.lower())
+    if omni_present:  # "marcus here, i'm one of the certification leads"
+        for key, person in by_key.items():
+            if (
+                person.side in (UNKNOWN, CUSTOMER)
+                and person.organisation is None
+                and _says_omni_role(text, lines, key, vocab)
+            ):
+                person.side = OMNI
     # with nobody from Omni, a speaker who pitches their own payments firm is the seller side
     if not omni_present:
         cues = _seller_cue_counts(text, lines, vocab)

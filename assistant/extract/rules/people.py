@@ -70,6 +70,8 @@ def extract_contact(ctx: Context) -> tuple[Field, Field]:
             for sentence in ctx.doc.sentences:
                 if sentence.role in (OMNI,) and sentence.speaker is not None and ctx.assessor.conversation:
                     continue
+                if sentence.about_seller or sentence.seller_from is not None:
+                    continue  # a bio or a reference customer names no contact of this customer
                 if not _TWO_CAPS.search(sentence.text):
                     continue  # every pattern needs a name ("First Last", "with Dana")
                 if pattern is name_title and not _TITLE_HINT.search(sentence.text):
@@ -87,6 +89,8 @@ def extract_contact(ctx: Context) -> tuple[Field, Field]:
     if name is None:
         for pattern in compiled_patterns(tuple(signals.contact_regex)):
             for sentence in ctx.doc.sentences:
+                if sentence.about_seller or sentence.seller_from is not None:
+                    continue
                 match = pattern.search(sentence.text)
                 if match and match.group("who").split()[0].lower() not in blocked | stop_names():
                     name, quote = match.group("who"), ctx.quote_sentence(sentence)
