@@ -89,6 +89,17 @@ class ValueRules(_Vocabulary):
     subject_prefixes: list[str] = Field(default_factory=list)
     decision_words: list[str] = Field(default_factory=list)
     roster_labels: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+    def without_fillers(self, text: str) -> str:
+        """``text`` without spoken fillers at its start or between its words; never empty."""
+        ordered = sorted({f.lower() for f in self.fillers}, key=len, reverse=True)
+        lead = re.compile(
+            r"^(?:\s*(?:" + "|".join(re.escape(f) for f in ordered) + r")(?![\w'])[\s,.!-]*)+", re.IGNORECASE
+        )
+        inner = re.compile(r"(?<=\s)(?:um|uh|er|erm)[,]?\s+", re.IGNORECASE)
+        cleaned = inner.sub("", lead.sub("", text)).strip(" ,.-")
+        return cleaned[:1].upper() + cleaned[1:] if cleaned else text
 
     @cached_property
     def decision(self) -> re.Pattern[str]:

@@ -324,7 +324,7 @@ def extract_decision_process(ctx: Context) -> Field:
             continue  # "the weather decides what people buy" names no one who decides
         if context.search(sentence.text) and len(sentence.text) >= 20:
             value = ctx.quote_sentence(sentence)
-            return build_field(value, _status(ctx, sentence), [value])
+            return build_field(ctx.bundle.values.without_fillers(value), _status(ctx, sentence), [value])
     return Field()
 
 
@@ -410,4 +410,5 @@ def extract_next_steps(ctx: Context) -> Field:
                 steps.append(quote)
     if not steps:
         return Field()
-    return build_field(steps[:8], FieldStatus.CONFIRMED, steps[:8])
+    phrases = [ctx.bundle.values.without_fillers(step) for step in steps[:8]]
+    return build_field(phrases, FieldStatus.CONFIRMED, steps[:8])
