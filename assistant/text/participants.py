@@ -316,6 +316,29 @@ def _says_omni_role(text: str, lines: list[Line], key: str, vocab: ParticipantVo
     return any(vocab.omni_roles.search(text, line.content_start, line.end) for line in own)
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w'’.\-]*(?:[ \t]+(?:[A-Z][\w'’.\-]*|&|and|of|the))*")
+
+
+def _org_from_domain(text: str, people: object, vocab: ParticipantVocabulary) -> str | None:
+    """ "fiona@rookandraven.co.uk" and "Rook & Raven" in the text: the firm as the text writes it."""
+    domains = {
+        p.domain
+        for p in people  # type: ignore[attr-defined]
+        if p.domain and p.side in (UNKNOWN, CUSTOMER) and len(p.domain) >= 5 and not vocab.is_vendor(p.domain)
+    }
+    domains -= {d for d in domains if d.startswith("omni")}
+    if not domains:
+        return None
+    for match in _CAPITALISED.finditer(text):
+        name = match.group().strip(" .")
+        for squashed in {_squash(re.sub(r"\s+(?:&|and)\s+", " ", name)), _squash(name.replace("&", "and"))}:
+            if len(squashed) >= 5 and any(
+                d == squashed or (d.startswith(squashed) and len(squashed) >= 8) for d in domains
+            ):
+                return name
+    return None
+
+
 def _labelled_customer(text: str) -> str | None:
     """The customer's firm as the text labels it: "Company: Acme", or a title "Acme / Omni call"."""
     labelled = _LABELLED_ORG.search(text)
@@ -439,6 +462,8 @@ def read_participants(
             customer_org = max(candidates, key=lambda org: (org_turns[org], -len(org)))
         elif sellers and omni_present and len(sellers) == 1:
             customer_org = sellers[0]  # an ISV or fintech can be Omni's customer
+    if customer_org is None:
+        customer_org = _org_from_domain(text, people.values(), vocab)
     seller_orgs: set[str] = set()
     for person in people.values():
         org = person.organisation
