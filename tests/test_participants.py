@@ -205,3 +205,45 @@ def test_a_label_keeps_its_kind_but_a_processor_stays_a_processor() -> None:
     fields = triage_text("Processor: TSYS\n", backend="rules").fields
     assert fields.processor.value == ["TSYS"]
     assert fields.gateway.status is FieldStatus.MISSING
+
+
+def test_the_customers_firm_is_found_from_their_email_domain() -> None:
+    doc = Document.from_text(
+        "From: Fiona McAllister <fiona@rookandraven.co.uk>\nTo: Alex Moreno <alex@omni.example>\n"
+        "Subject: bits you asked for\n\nHi Alex,\nAll 85 Rook & Raven pubs take cards at the table.\n"
+    )
+    assert doc.participants.customer_org == "Rook & Raven"
+
+
+def test_the_contact_is_who_omni_writes_to() -> None:
+    text = (
+        "From: Alex Moreno <alex@omni.example>\nTo: Laura Chen <lchen@shelf.example>\n"
+        "Cc: Mike Dunne <mdunne@shelf.example>\nSubject: next steps\n\nHi Laura,\n\n"
+        "Thanks for the call.\n\n"
+        "> From: Mike Dunne <mdunne@shelf.example>\n> We are on Priority with 300 PAX A920s and a long list of "
+        "questions about the gateway, the host, the test cards, the schedule and the budget for this year.\n"
+    )
+    contact = Document.from_text(text).participants.contact()
+    assert contact is not None and contact.name == "Laura Chen"
+
+
+def test_an_author_who_introduces_themselves_is_the_contact() -> None:
+    text = (
+        "Subject: FastFlex certification for our app\n\nDear Sir/Madam,\n\n"
+        "Myself Venkatesh Raghunathan, VP - Engineering. We are building a tap on phone app.\n"
+        "Acquiring bank: HDFC Bank.\n"
+    )
+    fields = triage_text(text, backend="rules").fields
+    assert fields.contact.value == "Venkatesh Raghunathan"
+    assert fields.processor.value == ["HDFC Bank"]
+
+
+def test_speech_to_text_spellings_and_later_phases() -> None:
+    fields = triage_text(
+        "Speaker 1: who's your processor\nSpeaker 2: we're on fi serve\nSpeaker 1: and the devices\n"
+        "Speaker 2: verify phone m 400 on the lanes, the kiosks are phase 2\n",
+        backend="rules",
+    ).fields
+    assert fields.processor.value == ["Fiserv"]
+    assert fields.terminal_vendor.value == ["Verifone"]
+    assert "kiosk" not in (fields.use_cases.value or [])
