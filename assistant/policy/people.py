@@ -58,6 +58,21 @@ class ParticipantVocabulary(_Vocabulary):
     vendor_names: frozenset[str] = Field(default_factory=frozenset)
 
     @cached_property
+    def seller_section_names(self) -> frozenset[str]:
+        return frozenset(name.lower() for name in self.seller_sections)
+
+    @cached_property
+    def seller_section_start(self) -> re.Pattern[str]:
+        """A line that opens a bio / "About us" block ("Speaker bios (from the deck)")."""
+        names = sorted(self.seller_section_names, key=len, reverse=True)
+        return re.compile(
+            r"^\W{0,6}(?:appendix\W+)?(?:[A-Z][\w&.\-]*\s+){0,3}?(?:"
+            + "|".join(re.escape(x) for x in names)
+            + r")\b",
+            re.IGNORECASE,
+        )
+
+    @cached_property
     def partner_org(self) -> re.Pattern[str]:
         return phrase_regex(self.partner_org_words)
 

@@ -81,10 +81,11 @@ class Document:
         """
         raw = normalize_newlines(text)
         masked = mask_with_spans(raw)
+        vocabulary = vocabulary or _default_vocabulary()
         speakers, lines = read_lines(masked.text)
-        participants = read_participants(masked.text, lines, speakers, vocabulary or _default_vocabulary())
+        participants = read_participants(masked.text, lines, speakers, vocabulary)
         sentences = _split_sentences(masked.text, lines, speakers)
-        mark_seller_sentences(masked.text, sentences, participants, vocabulary or _default_vocabulary())
+        mark_seller_sentences(masked.text, sentences, participants, vocabulary)
         return cls(
             raw=raw,
             text=masked.text,
@@ -148,13 +149,8 @@ def mark_seller_sentences(
     works with enterprise chains") and the pronoun sentences that follow it ("She is based in
     Toronto"), and from a reference cue on ("our clients include Harbor Bagels, on TSYS").
     """
-    sections = sorted({name.lower() for name in vocabulary.seller_sections}, key=len, reverse=True)
-    section_start = re.compile(
-        r"^\W{0,6}(?:appendix\W+)?(?:[A-Z][\w&.\-]*\s+){0,3}?(?:"
-        + "|".join(re.escape(x) for x in sections)
-        + r")\b",
-        re.IGNORECASE,
-    )
+    sections = vocabulary.seller_section_names
+    section_start = vocabulary.seller_section_start
     names = {p.name for p in participants.people if participants.is_seller_name(p.name)}
     for org in participants.seller_orgs:
         if org and org != "omni":

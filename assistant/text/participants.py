@@ -224,10 +224,10 @@ def _signatures(text: str, people: dict[str, Participant], vocab: ParticipantVoc
     lines = text.split("\n")
     sign_offs = {phrase.lower() for phrase in vocab.sign_offs}
     for index, line in enumerate(lines):
+        if len(line) > 60:
+            continue
         closing = line.strip(" \t>,.!-").lower()
-        if closing not in sign_offs and not any(
-            closing.endswith(("/ " + phrase, "/" + phrase)) for phrase in sign_offs
-        ):
+        if closing not in sign_offs and closing.rsplit("/", 1)[-1].strip() not in sign_offs:
             continue  # "Best,", "Met vriendelijke groet / kind regards,"
         block = [raw.strip(" \t>") for raw in lines[index + 1 : index + 6]]
         block = [raw for raw in block if raw]
