@@ -100,7 +100,7 @@ class CachingClient(ModelClient):
 
 
 def _summary(run: Any) -> dict[str, Any]:
-    return dict(run.summary)
+    return dict(run.summary.model_dump(mode="json"))
 
 
 def main() -> int:

@@ -133,7 +133,7 @@ def test_run_writes_folder_and_scores(settings: Settings, fake_ask: None) -> Non
     ):
         assert (run.run_dir / name).is_file(), name
     summary = json.loads((run.run_dir / "summary.json").read_text(encoding="utf-8"))
-    assert summary == run.summary
+    assert summary == run.summary.model_dump(mode="json")  # summary.json is the typed summary, same keys
     assert (summary["n_cases"], summary["passed"], summary["failing"]) == (2, 1, ["b_hedged"])
     pu = summary["triggers"]["processor_unknown"]
     assert (pu["tp"], pu["fn"], pu["fp"]) == (0, 1, 0)
@@ -155,15 +155,15 @@ def test_run_writes_folder_and_scores(settings: Settings, fake_ask: None) -> Non
 def test_run_without_ask_says_not_available(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "assistant.retrieval", types.SimpleNamespace())
     run = run_eval(settings, backend="fake", split="dev", write=False)
-    assert run.summary["questions"]["available"] is False
-    assert run.summary["questions"]["reason"].startswith("ask: not available")
+    assert run.summary.questions.available is False
+    assert (run.summary.questions.reason or "").startswith("ask: not available")
     assert not (Path(settings.home) / "eval-runs").exists()
 
 
 def test_backend_failure_is_a_failed_case(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(BACKENDS, "broken", lambda s: ScriptedBackend(error=RuntimeError("model went away")))
     run = run_eval(settings, backend="broken", split="dev", questions=False, write=False)
-    assert run.summary["errors"] == 2 and run.summary["passed"] == 0
+    assert run.summary.errors == 2 and run.summary.passed == 0
     assert all("model went away" in (c.error or "") for c in run.cases)
 
 

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from ..schema import FIELD_NAMES, LIST_FIELDS, TRIGGER_IDS
 from .labels import CaseLabels, Question
@@ -45,15 +46,20 @@ from .matching import (
 __all__ = [
     "ENUM_FIELDS",
     "FREE_TEXT_LIST_FIELDS",
+    "METRICS",
     "NUMBER_FIELDS",
     "CaseScore",
     "Counts",
     "EvidenceScore",
+    "FieldRow",
     "FieldScore",
     "FieldSummary",
+    "Metric",
     "QuestionScore",
     "QuestionSummary",
+    "RunInfo",
     "RunSummary",
+    "TriggerRow",
     "TriggerScore",
     "match_value",
     "normalise_newlines",
@@ -240,16 +246,40 @@ class Counts(BaseModel):
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_row(self) -> dict[str, float | int]:
-        return {
-            "support": self.support,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
+    def as_row(self) -> TriggerRow:
+        """The rounded figures as stored in ``summary.json``."""
+        return TriggerRow(
+            support=self.support,
+            tp=self.tp,
+            fp=self.fp,
+            fn=self.fn,
+            precision=round(self.precision, 4),
+            recall=round(self.recall, 4),
+            f1=round(self.f1, 4),
+        )
+
+
+class TriggerRow(BaseModel):
+    """Counts and precision/recall/F1 of one trigger id (or all, micro-averaged) in ``summary.json``."""
+
+    support: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    precision: float = 1.0
+    recall: float = 1.0
+    f1: float = 0.0
+
+
+class FieldRow(BaseModel):
+    """Per-field figures in ``summary.json`` (``None``: nothing to measure)."""
+
+    status_n: int = 0
+    status_accuracy: float | None = None
+    value_n: int = 0
+    value_accuracy: float | None = None
+    item_precision: float | None = None
+    item_recall: float | None = None
 
 
 class FieldSummary(BaseModel):
@@ -368,33 +398,108 @@ def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
     )
 
 
-class RunSummary(BaseModel):
-    """Aggregate figures of one run (``summary.json`` minus the run metadata)."""
+@dataclass(frozen=True)
+class Metric:
+    """A headline figure of a run: where it lives in the summary, its label, and which way is better.
 
-    n_cases: int
-    passed: int
-    errors: int
-    failing: list[str]
-    triggers: dict[str, dict[str, float | int]]  # id -> counts + P/R/F1
-    triggers_overall: dict[str, float | int]
-    fields: dict[str, dict[str, float | int | None]]
-    field_status_accuracy: float | None
-    field_value_accuracy: float | None
-    list_item_precision: float | None
-    list_item_recall: float | None
-    gate_accuracy: float | None
-    evidence_total: int
-    evidence_verbatim: int
-    evidence_verbatim_rate: float
-    latency_ms_p50: float | None
-    latency_ms_p95: float | None
-    ms_per_1k_words_p50: float | None
-    usage_per_input: dict[str, float] | None  # calls, input/output tokens, cost_usd (LLM backends)
+    ``key`` is a dotted path into :class:`RunSummary` (``"questions.refusal_accuracy"``);
+    ``gate`` names its threshold in ``evals/thresholds.toml`` (``min_...`` or ``max_...``).
+    """
+
+    key: str
+    label: str
+    higher_is_better: bool = True
+    gate: str | None = None
+    digits: int = 3
+
+
+# Every headline figure, once: the report, the console, run comparison and the CI gate read this list.
+# Adding a metric: a field on RunSummary, its computation in summarise(), and one line here.
+METRICS: tuple[Metric, ...] = (
+    Metric("pass_rate", "case pass rate", gate="min_case_pass_rate"),
+    Metric("triggers_overall.precision", "trigger precision (micro)", gate="min_trigger_precision"),
+    Metric("triggers_overall.recall", "trigger recall (micro)", gate="min_trigger_recall"),
+    Metric("triggers_overall.f1", "trigger F1 (micro)"),
+    Metric("field_status_accuracy", "field status accuracy", gate="min_field_status_accuracy"),
+    Metric("field_value_accuracy", "field value accuracy", gate="min_field_value_accuracy"),
+    Metric("list_item_precision", "list item precision"),
+    Metric("list_item_recall", "list item recall"),
+    Metric("gate_accuracy", "gate accuracy"),
+    Metric("evidence_verbatim_rate", "evidence verbatim rate", gate="min_evidence_verbatim_rate"),
+    Metric("latency_ms_p50", "latency p50 (ms)", higher_is_better=False, digits=1),
+    Metric("latency_ms_p95", "latency p95 (ms)", higher_is_better=False, digits=1),
+    Metric("ms_per_1k_words_p50", "ms per 1k words (p50)", higher_is_better=False, digits=1),
+    Metric("errors", "backend errors", higher_is_better=False, gate="max_errors", digits=0),
+    Metric("usage_per_input.input_tokens", "tokens in per input", higher_is_better=False, digits=0),
+    Metric("usage_per_input.output_tokens", "tokens out per input", higher_is_better=False, digits=0),
+    Metric("usage_per_input.cost_usd", "cost per input (USD)", higher_is_better=False, digits=5),
+    Metric("questions.owner_top1_accuracy", "owner top-1 accuracy", gate="min_owner_top1"),
+    Metric("questions.owner_top1_in_gold", "owner top-1 in gold owners"),
+    Metric("questions.refusal_accuracy", "refusal accuracy", gate="min_refusal_accuracy"),
+    Metric(
+        "questions.must_not_violations",
+        "must-not violations",
+        higher_is_better=False,
+        gate="max_must_not_violations",
+        digits=0,
+    ),
+)
+
+
+class RunInfo(BaseModel):
+    """Where and how a run was made (``summary.json``'s ``run`` object)."""
+
+    name: str
+    backend: str
+    report_backend: str
+    split: str
+    case_filter: str | None = None
+    started_at: str
+    duration_s: float
+    git_rev: str | None = None
+    python: str
+    evals_dir: str
+
+
+class RunSummary(BaseModel):
+    """One run's ``summary.json``: run metadata and every aggregate figure, typed."""
+
+    run: RunInfo | None = None
+    n_cases: int = 0
+    passed: int = 0
+    errors: int = 0
+    failing: list[str] = Field(default_factory=list)
+    triggers: dict[str, TriggerRow] = Field(default_factory=dict)
+    triggers_overall: TriggerRow = Field(default_factory=TriggerRow)
+    fields: dict[str, FieldRow] = Field(default_factory=dict)
+    field_status_accuracy: float | None = None
+    field_value_accuracy: float | None = None
+    list_item_precision: float | None = None
+    list_item_recall: float | None = None
+    gate_accuracy: float | None = None
+    evidence_total: int = 0
+    evidence_verbatim: int = 0
+    evidence_verbatim_rate: float = 1.0
+    latency_ms_p50: float | None = None
+    latency_ms_p95: float | None = None
+    ms_per_1k_words_p50: float | None = None
+    usage_per_input: dict[str, float] | None = None  # calls, input/output tokens, cost_usd (LLM backends)
     questions: QuestionSummary = Field(default_factory=lambda: QuestionSummary(available=False))
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def pass_rate(self) -> float:
-        return _ratio(self.passed, self.n_cases, 0.0)
+        """Share of cases that passed."""
+        return round(_ratio(self.passed, self.n_cases, 0.0), 4)
+
+    def value(self, key: str) -> float | None:
+        """The number at dotted path ``key`` (a :class:`Metric` key); ``None`` when absent or not a number."""
+        node: Any = self
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else getattr(node, part, None)
+            if node is None:
+                return None
+        return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
 
 
 def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = None) -> RunSummary:
@@ -430,14 +535,14 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
                     agg.item_fn += fs.items[2]
     order = {name: i for i, name in enumerate(FIELD_NAMES)}
     fields = {
-        name: {
-            "status_n": agg.status_n,
-            "status_accuracy": _round(agg.status_accuracy),
-            "value_n": agg.value_n,
-            "value_accuracy": _round(agg.value_accuracy),
-            "item_precision": _round(agg.item_precision),
-            "item_recall": _round(agg.item_recall),
-        }
+        name: FieldRow(
+            status_n=agg.status_n,
+            status_accuracy=_round(agg.status_accuracy),
+            value_n=agg.value_n,
+            value_accuracy=_round(agg.value_accuracy),
+            item_precision=_round(agg.item_precision),
+            item_recall=_round(agg.item_recall),
+        )
         for name, agg in sorted(per_field.items(), key=lambda kv: order.get(kv[0], 99))
     }
     status_n = sum(a.status_n for a in per_field.values())
