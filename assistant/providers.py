@@ -88,7 +88,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1-based): exponential, a server hint wins."""
-        delay = min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1))
+        delay = min(self.backoff_max_s, self.backoff_base_s * 2.0 ** (attempt - 1))
         if retry_after is not None:
             delay = max(delay, retry_after)
         return delay + random.uniform(0, delay / 10)

@@ -43,6 +43,8 @@ class CaseDiff:
 
 @dataclass
 class MetricDelta:
+    """One figure in the baseline (``a``) and the candidate (``b``)."""
+
     name: str
     a: float | None
     b: float | None
@@ -50,10 +52,12 @@ class MetricDelta:
 
     @property
     def delta(self) -> float | None:
+        """``b - a``, or ``None`` when either run did not measure it."""
         return None if self.a is None or self.b is None else self.b - self.a
 
     @property
     def worse(self) -> bool:
+        """True when the candidate moved the wrong way."""
         d = self.delta
         if d is None or abs(d) < 1e-9:
             return False
@@ -62,6 +66,8 @@ class MetricDelta:
 
 @dataclass
 class Comparison:
+    """Regressions, fixes and metric deltas between two runs."""
+
     run_a: str
     run_b: str
     cases: list[CaseDiff]
@@ -71,14 +77,17 @@ class Comparison:
 
     @property
     def regressed_cases(self) -> list[CaseDiff]:
+        """Cases with at least one regression."""
         return [c for c in self.cases if c.regressions]
 
     @property
     def fixed_cases(self) -> list[CaseDiff]:
+        """Cases with at least one fix."""
         return [c for c in self.cases if c.fixes]
 
     @property
     def worse_metrics(self) -> list[MetricDelta]:
+        """Metrics that moved the wrong way."""
         return [m for m in self.metrics if m.worse]
 
 

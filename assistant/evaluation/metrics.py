@@ -75,6 +75,8 @@ __all__ = [
 
 
 class TriggerScore(BaseModel):
+    """Triggers of one case: expected, fired, missed and false alarms."""
+
     expected: list[str]
     predicted: list[str]
     missed: list[str]  # gold but not fired (false negatives)
@@ -82,10 +84,13 @@ class TriggerScore(BaseModel):
 
     @property
     def ok(self) -> bool:
+        """True when no trigger was missed or fired by mistake."""
         return not self.missed and not self.false_fired
 
 
 class FieldScore(BaseModel):
+    """One labelled field of one case: gold and predicted status and value."""
+
     gold_status: str
     pred_status: str
     gold_value: Any = None
@@ -96,12 +101,16 @@ class FieldScore(BaseModel):
 
 
 class EvidenceScore(BaseModel):
+    """How many evidence quotes of one case are verbatim in the text."""
+
     total: int = 0
     verbatim: int = 0
     not_verbatim: list[str] = Field(default_factory=list)  # "<field or trigger:id>: <quote>"
 
 
 class CaseScore(BaseModel):
+    """Everything scored for one case (stored as ``score`` in ``cases/<id>.json``)."""
+
     id: str
     kind: str = ""
     passed: bool
@@ -231,18 +240,22 @@ class Counts(BaseModel):
 
     @property
     def support(self) -> int:
+        """Gold occurrences (true positives plus misses)."""
         return self.tp + self.fn
 
     @property
     def precision(self) -> float:
+        """Share of firings that were right (1.0 when nothing fired)."""
         return _ratio(self.tp, self.tp + self.fp, 1.0)
 
     @property
     def recall(self) -> float:
+        """Share of gold occurrences found (1.0 when there was nothing to find)."""
         return _ratio(self.tp, self.tp + self.fn, 1.0)
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -283,6 +296,8 @@ class FieldRow(BaseModel):
 
 
 class FieldSummary(BaseModel):
+    """Running totals of one field over a run."""
+
     status_n: int = 0
     status_correct: int = 0
     value_n: int = 0
@@ -294,20 +309,24 @@ class FieldSummary(BaseModel):
 
     @property
     def status_accuracy(self) -> float | None:
+        """Share of labelled statuses that were right."""
         return self.status_correct / self.status_n if self.status_n else None
 
     @property
     def value_accuracy(self) -> float | None:
+        """Share of scored values that were right."""
         return self.value_correct / self.value_n if self.value_n else None
 
     @property
     def item_precision(self) -> float | None:
+        """Item-level precision of a list field."""
         if not self.is_list or not self.value_n:
             return None
         return _ratio(self.item_tp, self.item_tp + self.item_fp, 1.0)
 
     @property
     def item_recall(self) -> float | None:
+        """Item-level recall of a list field."""
         if not self.is_list or not self.value_n:
             return None
         return _ratio(self.item_tp, self.item_tp + self.item_fn, 1.0)
@@ -324,6 +343,8 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 class QuestionScore(BaseModel):
+    """One ownership question: gold and predicted owners and what went wrong."""
+
     id: str
     question: str
     gold_owners: list[str]
@@ -338,6 +359,7 @@ class QuestionScore(BaseModel):
 
     @property
     def passed(self) -> bool:
+        """True when the answer names a right owner (or rightly none) and no must-not role."""
         ok = self.top1_ok if self.answerable else self.refusal_ok
         return bool(ok) and not self.must_not_violations and self.error is None
 
@@ -345,6 +367,7 @@ class QuestionScore(BaseModel):
 def score_question(
     question: Question, pred_owners: Sequence[str] | None, error: str | None = None
 ) -> QuestionScore:
+    """Score the owners ``ask`` predicted for ``question``."""
     owners = list(pred_owners or [])
     score = QuestionScore(
         id=question.id,
@@ -365,6 +388,8 @@ def score_question(
 
 
 class QuestionSummary(BaseModel):
+    """Aggregate figures of the ownership questions."""
+
     available: bool = True
     reason: str | None = None  # why ownership questions were not scored
     n: int = 0
@@ -379,6 +404,7 @@ class QuestionSummary(BaseModel):
 
 
 def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
+    """Aggregate question scores into owner and refusal accuracy."""
     answerable = [s for s in scores if s.answerable]
     unanswerable = [s for s in scores if not s.answerable]
 

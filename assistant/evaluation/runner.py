@@ -64,6 +64,7 @@ class EvalRun:
 
 
 def runs_dir(settings: Settings) -> Path:
+    """The folder that holds every evaluation run."""
     return Path(settings.state_dir) / RUNS_DIRNAME
 
 

@@ -31,6 +31,8 @@ class _Strict(BaseModel):
 
 
 class PerTrigger(_Strict):
+    """Minimum precision and recall of one trigger id."""
+
     min_precision: float | None = _Unit
     min_recall: float | None = _Unit
 

@@ -108,9 +108,11 @@ class LLMBackend(Backend):
 
     @property
     def label(self) -> str:
+        """The backend label in reports: ``llm:<model>``."""
         return f"llm:{self.llm.model}"
 
     def client(self) -> ModelClient:
+        """The model client, built on first use."""
         if self._client is None:
             self._client = ModelClient(
                 self.llm,
@@ -135,6 +137,7 @@ class LLMBackend(Backend):
 
     # -- extraction -------------------------------------------------------------------------
     def extract(self, doc: Document) -> Extraction:
+        """Rules first, then the model's verified findings merged over them (rules alone on failure)."""
         rules = self.rules.extract(doc)
         bundle = load_bundle(self.settings)
         prompts = PromptSet.build(self.settings, bundle.policy.discount_guardrail_pct)
