@@ -8,8 +8,9 @@ imported here only, never by ``assistant triage`` with the rules backend.
 
 Modules: ``schema`` (what the model fills), ``prompting`` (prompts/extract/),
 ``client`` (the structured call; model, retries and deadline come from
-``assistant.providers``), ``budget`` (tiktoken offline, chunking), ``quotes`` + ``verify`` (evidence checks), ``merge`` (with the rules
-result), ``prices`` (cost estimates), ``backend`` (:class:`LLMBackend`).
+``assistant.providers``), ``budget`` (tiktoken offline, chunking), ``quotes`` +
+``verify`` (evidence checks), ``merge`` (with the rules result), ``prices`` (cost
+estimates), ``backend`` (:class:`LLMBackend`).
 """
 
 from __future__ import annotations
