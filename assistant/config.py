@@ -1,22 +1,56 @@
 """Settings: explicit argument, then environment variable, then default.
 
+Each default is written once, on the model field below; :meth:`Settings.resolve`
+only fills in what an explicit argument or an ``ASSISTANT_*`` variable provides.
 All state (indexes, opportunity database, eval runs, caches) lives under one
 directory, ``Settings.home`` (``ASSISTANT_HOME``), so tests point it at a temp dir.
+Data folders default to the repository's in a checkout and to the copies shipped in
+the package otherwise (:mod:`assistant.resources`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .resources import PROJECT_ROOT, data_dir, default_home
 
 __all__ = ["PROJECT_ROOT", "LLMSettings", "Settings", "get_settings"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# setting -> environment variables read for it, first set one wins
+_LLM_ENV: dict[str, tuple[str, ...]] = {
+    "base_url": ("ASSISTANT_LLM_BASE_URL", "OPENAI_BASE_URL"),
+    "api_key": ("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY"),
+    "model": ("ASSISTANT_LLM_MODEL", "OPENAI_MODEL"),
+    "method": ("ASSISTANT_LLM_METHOD",),
+    "timeout_s": ("ASSISTANT_LLM_TIMEOUT",),
+    "max_retries": ("ASSISTANT_LLM_MAX_RETRIES",),
+    "max_input_tokens": ("ASSISTANT_LLM_MAX_INPUT_TOKENS",),
+    "temperature": ("ASSISTANT_LLM_TEMPERATURE",),
+    "azure_api_version": ("ASSISTANT_AZURE_API_VERSION", "OPENAI_API_VERSION"),
+}
+_ENV: dict[str, tuple[str, ...]] = {
+    "home": ("ASSISTANT_HOME",),
+    "backend": ("ASSISTANT_BACKEND",),
+    "policy_dir": ("ASSISTANT_POLICY_DIR",),
+    "prompts_dir": ("ASSISTANT_PROMPTS_DIR",),
+    "knowledge_dir": ("ASSISTANT_KNOWLEDGE_DIR",),
+    "evals_dir": ("ASSISTANT_EVALS_DIR",),
+    "database_url": ("ASSISTANT_DATABASE_URL",),
+    "embeddings": ("ASSISTANT_EMBEDDINGS",),
+    "app_host": ("ASSISTANT_HOST",),
+    "app_port": ("ASSISTANT_PORT",),
+    "app_user": ("ASSISTANT_APP_USER",),
+    "app_password": ("ASSISTANT_APP_PASSWORD",),
+    "sender_name": ("ASSISTANT_SENDER_NAME",),
+    "sender_email": ("ASSISTANT_SENDER_EMAIL",),
+    "signature": ("ASSISTANT_SIGNATURE",),
+}
 
 
 def _env(name: str) -> str | None:
@@ -24,18 +58,25 @@ def _env(name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
-def _pick(explicit: Any, env_names: tuple[str, ...], default: Any) -> Any:
-    if explicit is not None:
-        return explicit
-    for name in env_names:
-        value = _env(name)
+def _found(explicit: Mapping[str, Any], env: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The values given explicitly or through the environment; absent keys take the field default."""
+    values: dict[str, Any] = {}
+    for key, names in env.items():
+        if explicit.get(key) is not None:
+            values[key] = explicit[key]
+            continue
+        value = next((found for found in map(_env, names) if found is not None), None)
         if value is not None:
-            return value
-    return default
+            values[key] = value
+    return values
 
 
 class LLMSettings(BaseModel):
-    """How to reach an OpenAI-compatible chat model (OpenAI, Azure, Ollama, vLLM, llama.cpp)."""
+    """How to reach an OpenAI-compatible chat model (OpenAI, Azure, Ollama, vLLM, llama.cpp).
+
+    ``timeout_s`` is the *total* deadline of one model call: connecting, every retry,
+    every backoff wait (a ``Retry-After`` included) and reading the answer.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -51,6 +92,7 @@ class LLMSettings(BaseModel):
 
     @property
     def configured(self) -> bool:
+        """True when an endpoint or an API key is set."""
         return bool(self.api_key or self.base_url)
 
 
@@ -59,13 +101,13 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    home: Path
+    home: Path = Field(default_factory=default_home)
     backend: str = "rules"
-    policy_dir: Path
-    prompts_dir: Path
-    knowledge_dir: Path
-    evals_dir: Path
-    database_url: str
+    policy_dir: Path = Field(default_factory=lambda: data_dir("policy"))
+    prompts_dir: Path = Field(default_factory=lambda: data_dir("prompts"))
+    knowledge_dir: Path = Field(default_factory=lambda: data_dir("knowledge"))
+    evals_dir: Path = Field(default_factory=lambda: data_dir("evals"))
+    database_url: str = ""  # empty: SQLite in the state directory (filled in below)
     embeddings: str = "minilm"
     app_host: str = "127.0.0.1"
     app_port: int = 7860
@@ -76,65 +118,28 @@ class Settings(BaseModel):
     signature: str = "Omni FastFlex team"
     llm: LLMSettings = LLMSettings()
 
+    @field_validator("home", "policy_dir", "prompts_dir", "knowledge_dir", "evals_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'assistant.db'}")
+        return self
+
     @property
     def state_dir(self) -> Path:
+        """The state directory, created on first use."""
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home
 
     @classmethod
     def resolve(cls, **explicit: Any) -> Settings:
         """Build settings: explicit keyword arguments win over ``ASSISTANT_*`` env vars over defaults."""
-        home = Path(
-            _pick(explicit.get("home"), ("ASSISTANT_HOME",), PROJECT_ROOT / ".assistant")
-        ).expanduser()
-        llm_explicit = explicit.get("llm") or {}
-        llm = LLMSettings(
-            base_url=_pick(llm_explicit.get("base_url"), ("ASSISTANT_LLM_BASE_URL", "OPENAI_BASE_URL"), None),
-            api_key=_pick(llm_explicit.get("api_key"), ("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY"), None),
-            model=_pick(llm_explicit.get("model"), ("ASSISTANT_LLM_MODEL", "OPENAI_MODEL"), "gpt-4o-mini"),
-            method=_pick(llm_explicit.get("method"), ("ASSISTANT_LLM_METHOD",), "function_calling"),
-            timeout_s=_pick(llm_explicit.get("timeout_s"), ("ASSISTANT_LLM_TIMEOUT",), 120.0),
-            max_retries=_pick(llm_explicit.get("max_retries"), ("ASSISTANT_LLM_MAX_RETRIES",), 2),
-            max_input_tokens=_pick(
-                llm_explicit.get("max_input_tokens"), ("ASSISTANT_LLM_MAX_INPUT_TOKENS",), 6000
-            ),
-            temperature=_pick(llm_explicit.get("temperature"), ("ASSISTANT_LLM_TEMPERATURE",), 0.0),
-            azure_api_version=_pick(
-                llm_explicit.get("azure_api_version"),
-                ("ASSISTANT_AZURE_API_VERSION", "OPENAI_API_VERSION"),
-                None,
-            ),
-        )
-        values: dict[str, Any] = {
-            "home": home,
-            "backend": _pick(explicit.get("backend"), ("ASSISTANT_BACKEND",), "rules"),
-            "policy_dir": _pick(
-                explicit.get("policy_dir"), ("ASSISTANT_POLICY_DIR",), PROJECT_ROOT / "policy"
-            ),
-            "prompts_dir": _pick(
-                explicit.get("prompts_dir"), ("ASSISTANT_PROMPTS_DIR",), PROJECT_ROOT / "prompts"
-            ),
-            "knowledge_dir": _pick(
-                explicit.get("knowledge_dir"), ("ASSISTANT_KNOWLEDGE_DIR",), PROJECT_ROOT / "knowledge"
-            ),
-            "evals_dir": _pick(explicit.get("evals_dir"), ("ASSISTANT_EVALS_DIR",), PROJECT_ROOT / "evals"),
-            "database_url": _pick(
-                explicit.get("database_url"),
-                ("ASSISTANT_DATABASE_URL",),
-                f"sqlite:///{home / 'assistant.db'}",
-            ),
-            "embeddings": _pick(explicit.get("embeddings"), ("ASSISTANT_EMBEDDINGS",), "minilm"),
-            "app_host": _pick(explicit.get("app_host"), ("ASSISTANT_HOST",), "127.0.0.1"),
-            "app_port": _pick(explicit.get("app_port"), ("ASSISTANT_PORT",), 7860),
-            "app_user": _pick(explicit.get("app_user"), ("ASSISTANT_APP_USER",), None),
-            "app_password": _pick(explicit.get("app_password"), ("ASSISTANT_APP_PASSWORD",), None),
-            "sender_name": _pick(explicit.get("sender_name"), ("ASSISTANT_SENDER_NAME",), "Omni Sales"),
-            "sender_email": _pick(
-                explicit.get("sender_email"), ("ASSISTANT_SENDER_EMAIL",), "sales@omni.example"
-            ),
-            "signature": _pick(explicit.get("signature"), ("ASSISTANT_SIGNATURE",), "Omni FastFlex team"),
-            "llm": llm,
-        }
+        values = _found(explicit, _ENV)
+        values["llm"] = _found(explicit.get("llm") or {}, _LLM_ENV)
         try:
             return cls(**values)
         except ValidationError as exc:

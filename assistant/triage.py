@@ -50,6 +50,7 @@ def _verbatim_only(fields: DiscoveryFields, doc: Document) -> int:
 def triage_document(
     doc: Document, *, source: str, backend: Backend, settings: Settings | None = None
 ) -> TriageReport:
+    """Triage an already-read document: backend fields, checks, gate, report."""
     started = time.perf_counter()
     bundle = load_bundle(settings)
     extraction = backend.extract(doc)

@@ -62,7 +62,7 @@ class CachingClient(ModelClient):
         else:
             self.llm = settings.llm
 
-    def call(self, messages: Any) -> CallResult:
+    def call(self, messages: Any, *, deadline: Any = None) -> CallResult:
         # the focus line follows the rules result; llm-only (no rules) must hit the same cached answer
         stable = [[role, _FOCUS.sub("", text).rstrip()] for role, text in messages]
         key = hashlib.sha256(json.dumps(stable).encode()).hexdigest()[:24]
@@ -81,7 +81,7 @@ class CachingClient(ModelClient):
         if self.offline:
             raise BackendError("no cached answer for this prompt (run the merged variant first)")
         try:
-            result = super().call(messages)
+            result = super().call(messages, deadline=deadline)
         except BackendError as exc:
             path.write_text(json.dumps({"error": exc.message}))
             raise
@@ -100,7 +100,7 @@ class CachingClient(ModelClient):
 
 
 def _summary(run: Any) -> dict[str, Any]:
-    return dict(run.summary)
+    return dict(run.summary.model_dump(mode="json"))
 
 
 def main() -> int:

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from assistant.config import Settings, get_settings
 from assistant.errors import BackendError
 from assistant.retrieval import ask, build_index
 from assistant.retrieval.phrasing import _chat_model
-
-
-class FakeChat:
-    """Stands in for ChatOpenAI: records the prompt, returns a canned reply."""
-
-    def __init__(self, reply: Any) -> None:
-        self.reply = reply
-        self.messages: list[Any] = []
-
-    def invoke(self, messages: list[Any]) -> Any:
-        self.messages = messages
-        if isinstance(self.reply, Exception):
-            raise self.reply
-
-        class _Message:
-            content = self.reply if isinstance(self.reply, str) else json.dumps(self.reply)
-
-        return _Message()
+from assistant.testing import ScriptedChatModel
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +23,7 @@ SDR_QUOTE = "SMEs advise and validate; they do not own customer follow-ups."
 
 
 def test_the_model_phrases_and_checked_claims_survive(settings: Settings) -> None:
-    chat = FakeChat(
+    chat = ScriptedChatModel(
         {
             "answer": "The internal SDR does the chasing; the SME only advises.",
             "owners": ["internal_sdr"],
@@ -57,12 +37,12 @@ def test_the_model_phrases_and_checked_claims_survive(settings: Settings) -> Non
     assert [(s.doc, s.section, s.quote) for s in answer.sources] == [
         ("knowledge/deal-ownership.md", "Customer follow-ups", SDR_QUOTE)
     ]
-    prompt = "\n".join(str(message.content) for message in chat.messages)
+    prompt = "\n".join(str(message.content) for message in chat.calls[-1])
     assert QUESTION in prompt and "internal_sdr" in prompt and "Customer follow-ups" in prompt
 
 
 def test_must_not_owners_and_invented_quotes_are_dropped(settings: Settings) -> None:
-    chat = FakeChat(
+    chat = ScriptedChatModel(
         {
             "answer": "The SME should chase them.",
             "owners": ["certification_sme", "office_manager", "internal_sdr"],
@@ -82,20 +62,22 @@ def test_must_not_owners_and_invented_quotes_are_dropped(settings: Settings) -> 
 
 
 def test_an_owner_the_sources_do_not_support_is_not_invented(settings: Settings) -> None:
-    chat = FakeChat({"answer": "The program manager orders it.", "owners": ["program_manager"], "quotes": []})
+    chat = ScriptedChatModel(
+        {"answer": "The program manager orders it.", "owners": ["program_manager"], "quotes": []}
+    )
     answer = ask("Who orders the office coffee?", settings, backend="llm", chat=chat)
     assert answer.owners == []
     assert "do not say" in answer.answer
 
 
 def test_no_owners_from_the_model_falls_back_to_the_playbook_owners(settings: Settings) -> None:
-    chat = FakeChat({"answer": "Someone on the sales side.", "owners": [], "quotes": []})
+    chat = ScriptedChatModel({"answer": "Someone on the sales side.", "owners": [], "quotes": []})
     answer = ask("Who signs off a 22% discount?", settings, backend="llm", chat=chat)
     assert answer.owners == ["leadership", "deal_desk"]
 
 
 def test_an_unusable_reply_keeps_the_rules_answer(settings: Settings) -> None:
-    answer = ask(QUESTION, settings, backend="llm", chat=FakeChat("I think the SDR, probably."))
+    answer = ask(QUESTION, settings, backend="llm", chat=ScriptedChatModel("I think the SDR, probably."))
     rules = ask(QUESTION, settings)
     assert answer.owners == rules.owners and answer.answer == rules.answer
     assert answer.backend == "rules" and answer.warnings
@@ -103,13 +85,13 @@ def test_an_unusable_reply_keeps_the_rules_answer(settings: Settings) -> None:
 
 def test_a_fenced_json_reply_is_accepted(settings: Settings) -> None:
     reply = '```json\n{"answer": "Omni Leadership approves it.", "owners": ["leadership"], "quotes": []}\n```'
-    answer = ask("Who has to approve a 30% discount?", settings, backend="llm", chat=FakeChat(reply))
+    answer = ask("Who has to approve a 30% discount?", settings, backend="llm", chat=ScriptedChatModel(reply))
     assert answer.answer == "Omni Leadership approves it." and answer.owners == ["leadership"]
 
 
 def test_a_failing_model_is_a_backend_error(settings: Settings) -> None:
     with pytest.raises(BackendError, match="did not answer"):
-        ask(QUESTION, settings, backend="llm", chat=FakeChat(TimeoutError("read timed out")))
+        ask(QUESTION, settings, backend="llm", chat=ScriptedChatModel(TimeoutError("read timed out")))
 
 
 def test_the_real_chat_model_is_built_from_settings_without_calling_it(settings: Settings) -> None:

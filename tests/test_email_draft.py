@@ -7,10 +7,9 @@ import email.policy
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.config import get_settings
 from assistant.drafting import EmailDraft, draft_email, to_eml
@@ -26,6 +25,7 @@ from assistant.schema import (
     TriageReport,
     Trigger,
 )
+from assistant.testing import ScriptedChatModel
 
 COMMERCIALS = "We'll come back to you on commercials once the scope is confirmed."
 TIMING = "We'll confirm realistic timing once our team has reviewed the scope."
@@ -303,16 +303,6 @@ def test_json_shape() -> None:
 # --------------------------------------------------------------------------- polish
 
 
-class RecordingChat(FakeListChatModel):
-    """A fake chat model that remembers the messages it got."""
-
-    seen: ClassVar[list[Any]] = []
-
-    def invoke(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-        self.seen.append(input)
-        return super().invoke(input, *args, **kwargs)
-
-
 def _polished(draft: EmailDraft, *, replace: dict[str, str] | None = None, extra: str = "") -> str:
     body = draft.body.replace("Thank you for your time", "Thanks so much for your time")
     for old, new in (replace or {}).items():
@@ -322,13 +312,12 @@ def _polished(draft: EmailDraft, *, replace: dict[str, str] | None = None, extra
 
 def test_polish_is_kept_when_clean_and_the_prompt_carries_the_draft() -> None:
     template = draft_email(kiosk_report())
-    RecordingChat.seen.clear()
-    chat = RecordingChat(responses=["```\n" + _polished(template) + "```"])
+    chat = ScriptedChatModel("```\n" + _polished(template) + "```")
     draft = draft_email(kiosk_report(), polish=True, chat_model=chat)
     assert draft.body.startswith("Hi Dana,\n\nThanks so much for your time")
     assert draft.backend.startswith("llm:")
     assert draft.guard.fell_back is False
-    system, user = chat.seen[0]
+    system, user = chat.calls[0]
     assert "Never mention a price" in system.content
     assert template.body.strip() in user.content
 
@@ -339,7 +328,7 @@ def test_polish_that_sneaks_in_a_discount_gets_it_rewritten() -> None:
     draft = draft_email(
         make_report({"processor": _field(["Elavon"])}, missing=["kif"]),
         polish=True,
-        chat_model=FakeListChatModel(responses=[sneaky]),
+        chat_model=ScriptedChatModel(sneaky),
     )
     assert "20%" not in draft.body
     assert COMMERCIALS in draft.body and "Good news" not in draft.body
@@ -353,7 +342,7 @@ def test_polish_that_promises_a_certification_date_gets_it_rewritten() -> None:
     report = make_report({"processor": _field(["Elavon"])}, missing=["kif"])
     template = draft_email(report)
     sneaky = _polished(template, extra="You'll be certified by March 3.")
-    draft = draft_email(report, polish=True, chat_model=FakeListChatModel(responses=[sneaky]))
+    draft = draft_email(report, polish=True, chat_model=ScriptedChatModel(sneaky))
     assert "March" not in draft.body
     assert TIMING in draft.body
     assert draft.guard.fell_back is False
@@ -363,7 +352,7 @@ def test_polish_that_drops_a_question_falls_back_to_the_template() -> None:
     report = kiosk_report()
     template = draft_email(report)
     lossy = _polished(template, replace={template.questions[1].question: "Who does your keys?"})
-    draft = draft_email(report, polish=True, chat_model=FakeListChatModel(responses=[lossy]))
+    draft = draft_email(report, polish=True, chat_model=ScriptedChatModel(lossy))
     assert draft.guard.fell_back is True
     assert "kif" in (draft.guard.reason or "")
     assert draft.body == template.body
@@ -380,7 +369,7 @@ def test_polish_that_cannot_be_repaired_falls_back_to_the_template() -> None:
             "You will be live by June 1. We'll handle the key injection too."
         ),
     )
-    draft = draft_email(report, polish=True, chat_model=FakeListChatModel(responses=[reckless]))
+    draft = draft_email(report, polish=True, chat_model=ScriptedChatModel(reckless))
     assert draft.guard.fell_back is True
     assert "limit" in (draft.guard.reason or "")
     assert draft.body == template.body
@@ -389,12 +378,10 @@ def test_polish_that_cannot_be_repaired_falls_back_to_the_template() -> None:
 
 
 def test_polish_failure_keeps_the_template_with_a_warning() -> None:
-    class Broken(FakeListChatModel):
-        def invoke(self, input: Any, *args: Any, **kwargs: Any) -> Any:
-            raise ConnectionError("no route to host")
-
     report = kiosk_report()
-    draft = draft_email(report, polish=True, chat_model=Broken(responses=["unused"]))
+    draft = draft_email(
+        report, polish=True, chat_model=ScriptedChatModel(ConnectionError("no route to host"))
+    )
     assert draft.body == draft_email(report).body
     assert any("no route to host" in warning for warning in draft.warnings)
     assert draft.guard.fell_back is False

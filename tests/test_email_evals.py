@@ -13,11 +13,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant.config import PROJECT_ROOT, get_settings
 from assistant.drafting import EmailDraft, draft_email
 from assistant.schema import FIELD_NAMES, ROLE_IDS, TRIGGER_IDS, TriageReport
+from assistant.testing import ScriptedChatModel
 from assistant.text import luhn_valid
 
 CASES = sorted((PROJECT_ROOT / "evals" / "cases").glob("*/*.txt"))
@@ -116,9 +116,7 @@ def test_polished_draft_over_eval_transcript_is_repaired(path: Path) -> None:
     sneaky = template.body.replace(
         "Next steps:", "Happy to say we can do 20% off, and you'll be certified by March 3.\n\nNext steps:"
     )
-    draft = draft_email(
-        report, settings=settings, polish=True, chat_model=FakeListChatModel(responses=[sneaky])
-    )
+    draft = draft_email(report, settings=settings, polish=True, chat_model=ScriptedChatModel(sneaky))
     assert_safe(draft, path.read_text(encoding="utf-8"))
     assert draft.guard.fell_back is False
     assert any(fix.stage == "polish" for fix in draft.guard.fixes)

@@ -75,18 +75,18 @@ def test_summary_precision_recall_micro_average() -> None:
     ]
     s = summarise(cases)
     pu = s.triggers["processor_unknown"]
-    assert (pu["tp"], pu["fp"], pu["fn"], pu["support"]) == (1, 0, 1, 2)
-    assert pu["precision"] == 1.0 and pu["recall"] == 0.5
-    assert pu["f1"] == pytest.approx(2 * 1 * 0.5 / 1.5, abs=1e-4)
+    assert (pu.tp, pu.fp, pu.fn, pu.support) == (1, 0, 1, 2)
+    assert pu.precision == 1.0 and pu.recall == 0.5
+    assert pu.f1 == pytest.approx(2 * 1 * 0.5 / 1.5, abs=1e-4)
     hr = s.triggers["high_risk_use_case"]
-    assert (hr["precision"], hr["recall"], hr["support"]) == (0.0, 1.0, 0)  # nothing to find: recall 1.0
+    assert (hr.precision, hr.recall, hr.support) == (0.0, 1.0, 0)  # nothing to find: recall 1.0
     dg = s.triggers["discount_outside_guardrails"]
-    assert (dg["precision"], dg["recall"]) == (1.0, 1.0)  # never fired, never gold
+    assert (dg.precision, dg.recall) == (1.0, 1.0)  # never fired, never gold
     # micro: tp=2 (B, A), fp=1 (C), fn=1 (A in case 1)
     o = s.triggers_overall
-    assert (o["tp"], o["fp"], o["fn"]) == (2, 1, 1)
-    assert o["precision"] == pytest.approx(2 / 3, abs=1e-4)
-    assert o["recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert (o.tp, o.fp, o.fn) == (2, 1, 1)
+    assert o.precision == pytest.approx(2 / 3, abs=1e-4)
+    assert o.recall == pytest.approx(2 / 3, abs=1e-4)
     assert (s.n_cases, s.passed, s.failing) == (3, 2, ["c1"])
 
 
@@ -120,10 +120,10 @@ def test_field_status_and_value_accuracy() -> None:
     s = summarise([score_case(gold, pred)])
     assert s.field_status_accuracy == pytest.approx(3 / 5)
     assert s.field_value_accuracy == pytest.approx(3 / 4)
-    assert s.fields["budget"]["value_n"] == 0
+    assert s.fields["budget"].value_n == 0
     tv = s.fields["terminal_vendor"]
     # items: Verifone tp, PAX fn, Ingenico fp
-    assert tv["item_precision"] == 0.5 and tv["item_recall"] == 0.5
+    assert tv.item_precision == 0.5 and tv.item_recall == 0.5
     # all list items: processor 1 tp; terminal_vendor 1 tp, 1 fp, 1 fn
     assert s.list_item_precision == pytest.approx(2 / 3, abs=1e-4)
     assert s.list_item_recall == pytest.approx(2 / 3, abs=1e-4)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from assistant.evaluation.chart import svg_bar_chart, text_bar_chart
 from assistant.evaluation.labels import CaseLabels
-from assistant.evaluation.metrics import score_case, summarise
+from assistant.evaluation.metrics import RunInfo, score_case, summarise
 from assistant.evaluation.report import write_run_folder
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -31,18 +32,11 @@ def test_text_chart_bars() -> None:
 def test_write_run_folder(tmp_path: Path) -> None:
     labels = CaseLabels(id="c1", kind="hard_case", description="hand made", triggers=["tooling_unclear"])
     score = score_case(labels, {"fields": {}, "triggers": [], "gate": {"missing": []}})
-    summary = {
-        "run": {
-            "name": "r",
-            "report_backend": "fake",
-            "split": "dev",
-            "started_at": "now",
-            "duration_s": 0.1,
-            "git_rev": None,
-        },
-        **summarise([score]).model_dump(mode="json"),
-        "pass_rate": 0.0,
-    }
+    info = RunInfo(
+        name="r", backend="fake", report_backend="fake", split="dev", started_at="now", duration_s=0.1,
+        python="3.11", evals_dir="evals",
+    )  # fmt: skip
+    summary = summarise([score]).model_copy(update={"run": info})
     case = {"id": "c1", "kind": "hard_case", "split": "dev", "passed": False, "failures": score.failures()}
     report = write_run_folder(tmp_path / "run", summary, [case])
     text = report.read_text(encoding="utf-8")
@@ -51,3 +45,7 @@ def test_write_run_folder(tmp_path: Path) -> None:
     assert "ownership questions | not run" in text
     assert (tmp_path / "run" / "cases" / "c1.json").is_file()
     ET.parse(tmp_path / "run" / "chart.svg")
+    saved = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    for key in ("triggers", "triggers_overall", "n_cases", "field_status_accuracy", "pass_rate", "run"):
+        assert key in saved  # the keys scripts/blind_score.py and older runs rely on
+    assert saved["triggers"]["tooling_unclear"]["recall"] == 0.0 and saved["pass_rate"] == 0.0

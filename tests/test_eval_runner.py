@@ -17,8 +17,9 @@ from assistant.errors import InputError
 from assistant.evaluation.compare import compare_runs, render_comparison, resolve_run
 from assistant.evaluation.dataset import load_questions, load_split
 from assistant.evaluation.runner import run_eval
-from assistant.extract.base import BACKENDS, Backend, Extraction, register_backend
-from assistant.schema import DiscoveryFields, Field, FieldStatus
+from assistant.extract.base import BACKENDS, register_backend
+from assistant.schema import DiscoveryFields
+from assistant.testing import FunctionBackend, ScriptedBackend, confirmed
 
 CASES = {
     # fake backend gets processor + tooling right: no trigger, passes
@@ -44,23 +45,18 @@ QUESTIONS = {
 }
 
 
-def _confirmed(value: Any, quote: str) -> Field:
-    return Field(value=value, status=FieldStatus.CONFIRMED, evidence=[quote])
-
-
-class FakeBackend(Backend):
+def fake_backend(*, worse: bool = False) -> FunctionBackend:
     """Finds Elavon and FIME by substring; ``worse`` forgets the processor."""
 
-    def __init__(self, worse: bool = False) -> None:
-        self.worse = worse
-
-    def extract(self, doc: Any) -> Extraction:
+    def extract(doc: Any) -> DiscoveryFields:
         fields = DiscoveryFields()
-        if "Elavon" in doc.text and not self.worse:
-            fields.set("processor", _confirmed(["Elavon"], "Elavon"))
+        if "Elavon" in doc.text and not worse:
+            fields.set("processor", confirmed(["Elavon"], "Elavon"))
         if "FIME" in doc.text:
-            fields.set("tooling", _confirmed(["FIME"], "FIME"))
-        return Extraction(fields=fields, backend="fake")
+            fields.set("tooling", confirmed(["FIME"], "FIME"))
+        return fields
+
+    return FunctionBackend(extract, name="fake")
 
 
 @pytest.fixture
@@ -76,9 +72,9 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     (evals / "questions" / "dev.yaml").write_text(json.dumps(QUESTIONS), encoding="utf-8")
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ASSISTANT_EVALS_DIR", str(evals))
-    monkeypatch.setitem(BACKENDS, "fake", lambda s: FakeBackend())
-    monkeypatch.setitem(BACKENDS, "fake_worse", lambda s: FakeBackend(worse=True))
-    register_backend("fake", lambda s: FakeBackend())  # the public way; monkeypatch restores BACKENDS
+    monkeypatch.setitem(BACKENDS, "fake", lambda s: fake_backend())
+    monkeypatch.setitem(BACKENDS, "fake_worse", lambda s: fake_backend(worse=True))
+    register_backend("fake", lambda s: fake_backend())  # the public way; monkeypatch restores BACKENDS
     return get_settings()
 
 
@@ -137,7 +133,7 @@ def test_run_writes_folder_and_scores(settings: Settings, fake_ask: None) -> Non
     ):
         assert (run.run_dir / name).is_file(), name
     summary = json.loads((run.run_dir / "summary.json").read_text(encoding="utf-8"))
-    assert summary == run.summary
+    assert summary == run.summary.model_dump(mode="json")  # summary.json is the typed summary, same keys
     assert (summary["n_cases"], summary["passed"], summary["failing"]) == (2, 1, ["b_hedged"])
     pu = summary["triggers"]["processor_unknown"]
     assert (pu["tp"], pu["fn"], pu["fp"]) == (0, 1, 0)
@@ -159,19 +155,15 @@ def test_run_writes_folder_and_scores(settings: Settings, fake_ask: None) -> Non
 def test_run_without_ask_says_not_available(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "assistant.retrieval", types.SimpleNamespace())
     run = run_eval(settings, backend="fake", split="dev", write=False)
-    assert run.summary["questions"]["available"] is False
-    assert run.summary["questions"]["reason"].startswith("ask: not available")
+    assert run.summary.questions.available is False
+    assert (run.summary.questions.reason or "").startswith("ask: not available")
     assert not (Path(settings.home) / "eval-runs").exists()
 
 
 def test_backend_failure_is_a_failed_case(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    class Broken(Backend):
-        def extract(self, doc: Any) -> Extraction:
-            raise RuntimeError("model went away")
-
-    monkeypatch.setitem(BACKENDS, "broken", lambda s: Broken())
+    monkeypatch.setitem(BACKENDS, "broken", lambda s: ScriptedBackend(error=RuntimeError("model went away")))
     run = run_eval(settings, backend="broken", split="dev", questions=False, write=False)
-    assert run.summary["errors"] == 2 and run.summary["passed"] == 0
+    assert run.summary.errors == 2 and run.summary.passed == 0
     assert all("model went away" in (c.error or "") for c in run.cases)
 
 

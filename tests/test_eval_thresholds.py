@@ -64,17 +64,17 @@ def test_each_threshold_reports_its_metric() -> None:
     s["errors"] = 1
     s["questions"]["must_not_violations"] = 2
     failures = check_thresholds(s, t)
-    assert names(failures) == [
+    assert names(failures) == [  # headline metrics in METRICS order, then per trigger
         "trigger precision (micro)",
-        "tooling_unclear recall",
         "field status accuracy",
         "evidence verbatim rate",
         "backend errors",
         "owner top-1 accuracy",
         "must-not violations",
+        "tooling_unclear recall",
     ]
-    assert str(failures[1]) == "tooling_unclear recall: 0.5 < min 0.75"
-    assert str(failures[6]) == "must-not violations: 2 > max 0"
+    assert str(failures[6]) == "tooling_unclear recall: 0.5 < min 0.75"
+    assert str(failures[5]) == "must-not violations: 2 > max 0"
 
 
 def test_per_trigger_default_and_override() -> None:
@@ -122,3 +122,15 @@ def test_invalid_thresholds_file(tmp_path: Path, body: str, message: str) -> Non
 def test_missing_thresholds_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read thresholds file"):
         load_thresholds(tmp_path / "nope.toml")
+
+
+def test_every_metric_gate_is_a_threshold_and_reads_a_summary_field() -> None:
+    from assistant.evaluation.metrics import METRICS, RunSummary
+
+    gates = {m.gate: 0.0 for m in METRICS if m.gate}
+    assert Thresholds(**gates).limit("min_field_status_accuracy") == 0.0
+    full = RunSummary.model_validate(summary(n_cases=2, passed=1))
+    for metric in METRICS:
+        root = metric.key.split(".")[0]
+        assert root in RunSummary.model_fields or root == "pass_rate", metric.key
+    assert full.value("pass_rate") == 0.5 and full.value("triggers_overall.recall") == 0.8

@@ -9,9 +9,10 @@ import pytest
 
 from assistant.config import PROJECT_ROOT, get_settings
 from assistant.errors import ConfigError, PolicyError
-from assistant.extract.base import Backend, Extraction, get_backend, register_backend
+from assistant.extract.base import get_backend, register_backend
 from assistant.policy import load_bundle
-from assistant.schema import DiscoveryFields, Field, FieldStatus, Trigger
+from assistant.schema import Trigger
+from assistant.testing import ScriptedBackend, confirmed
 from assistant.triage import triage_text
 
 
@@ -81,23 +82,20 @@ def test_settings_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
         get_settings()
 
 
-class _SilencingBackend(Backend):
-    """A backend that claims everything is confirmed and proposes nothing."""
-
-    name = "silencer"
-
-    def extract(self, doc):  # type: ignore[no-untyped-def]
-        fields = DiscoveryFields()
-        fields.processor = Field(value=["Fiserv"], status=FieldStatus.CONFIRMED, evidence=["Fiserv"])
-        fields.tooling = Field(value=["ICC Solutions"], status=FieldStatus.CONFIRMED, evidence=["ICC"])
-        fake = Trigger(
-            id="high_risk_use_case", route_to=["leadership"], reason="made up", evidence=["not in text"]
-        )
-        return Extraction(fields=fields, backend=self.name, extra_triggers=[fake])
+def _silencing_backend() -> ScriptedBackend:
+    """A backend that claims everything is confirmed and proposes a trigger with made-up evidence."""
+    fake = Trigger(
+        id="high_risk_use_case", route_to=["leadership"], reason="made up", evidence=["not in text"]
+    )
+    return ScriptedBackend(
+        {"processor": confirmed(["Fiserv"], "Fiserv"), "tooling": confirmed(["ICC Solutions"], "ICC")},
+        name="silencer",
+        extra_triggers=[fake],
+    )
 
 
 def test_a_backend_cannot_silence_text_checks_or_invent_triggers() -> None:
-    register_backend("silencer", lambda settings: _SilencingBackend())
+    register_backend("silencer", lambda settings: _silencing_backend())
     backend = get_backend("silencer", get_settings())
     text = "Dana (Acme): Fiserv, ICC. Can you guys handle the key injection?\nJordan (partner rep): I told them 25% off.\n"
     report = triage_text(text, backend=backend)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,7 +98,7 @@ def eval_(
         console=None if no_progress or as_json else err,
     )
     if as_json:
-        click.echo(json.dumps(run.summary, indent=2))
+        click.echo(run.summary.model_dump_json(indent=2))
     else:
         out = Console()
         failing = [(c.id, c.failures()) for c in run.cases if not c.passed]

@@ -42,6 +42,8 @@ GUARD_FILE = "email_guard.toml"
 
 
 class GuardRule(BaseModel):
+    """One rule of the email guard: what it catches and how the draft is repaired."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1)
@@ -72,6 +74,8 @@ class GuardRule(BaseModel):
 
 
 class GuardPolicy(BaseModel):
+    """``policy/email_guard.toml``: every rule the follow-up email must keep."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = 1
@@ -155,6 +159,7 @@ class Repair:
 
     @property
     def ok(self) -> bool:
+        """True when the guard found nothing to fix."""
         return not self.remaining
 
 
@@ -184,6 +189,7 @@ class EmailGuard:
         return None
 
     def is_clean(self, text: str) -> bool:
+        """True when ``text`` breaks no guard rule."""
         return self.offence(text) is None
 
     def check(self, text: str, *, stage: Literal["template", "polish"] = "template") -> list[GuardFix]:
@@ -287,4 +293,5 @@ def _load(path: str, stamp: int) -> GuardPolicy:
 
 
 def load_guard(settings: Settings | None = None, path: Path | str | None = None) -> EmailGuard:
+    """The email guard for ``settings`` (or the rules file at ``path``)."""
     return EmailGuard(load_guard_policy(settings, path))

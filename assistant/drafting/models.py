@@ -76,6 +76,8 @@ class QuestionSpec(_Strict):
 
 
 class QuestionBank(_Strict):
+    """The question asked for each missing or hedged field (``prompts/email/``)."""
+
     version: int = 1
     fields: dict[str, QuestionSpec]
 
@@ -162,6 +164,7 @@ class DraftQuestion(BaseModel):
 
     @property
     def text(self) -> str:
+        """The question as it appears in the email."""
         return f"{self.question} {self.hint}".strip()
 
     def __str__(self) -> str:
@@ -187,9 +190,11 @@ class GuardResult(BaseModel):
 
     @property
     def removed(self) -> list[str]:
+        """Every phrase the guard removed from the draft."""
         return [fix.sentence for fix in self.fixes]
 
     def to_json(self) -> dict[str, Any]:
+        """The draft as JSON (``assistant email --json``)."""
         return {
             "removed": self.removed,
             "fell_back": self.fell_back,

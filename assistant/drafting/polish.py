@@ -25,30 +25,10 @@ _FENCE = re.compile(r"^```[a-zA-Z]*\n(?P<body>.*?)\n```$", re.DOTALL)
 
 
 def make_chat_model(settings: Settings) -> Any:
-    """A langchain chat model for ``settings.llm`` (OpenAI-compatible, or Azure when an API version is set)."""
-    llm = settings.llm
-    if llm.azure_api_version:
-        from langchain_openai import AzureChatOpenAI
+    """The provider layer's chat model for ``settings.llm`` (OpenAI, Azure or any compatible URL)."""
+    from ..providers import build_chat_model
 
-        return AzureChatOpenAI(
-            azure_endpoint=llm.base_url,
-            azure_deployment=llm.model,
-            api_version=llm.azure_api_version,
-            api_key=llm.api_key,  # type: ignore[arg-type,unused-ignore]
-            timeout=llm.timeout_s,
-            max_retries=llm.max_retries,
-            temperature=llm.temperature,
-        )
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(
-        model=llm.model,
-        base_url=llm.base_url,
-        api_key=llm.api_key or "not-needed",  # type: ignore[arg-type,unused-ignore]
-        timeout=llm.timeout_s,
-        max_retries=llm.max_retries,
-        temperature=llm.temperature,
-    )
+    return build_chat_model(settings.llm)
 
 
 def clean_model_text(text: str) -> str:
@@ -89,10 +69,12 @@ def polish_body(*, subject: str, body: str, settings: Settings, chat_model: Any 
             content=render_prompt(POLISH_USER_PROMPT, settings=settings, subject=subject, body=body)
         ),
     ]
-    try:
-        reply = model.invoke(messages)
-    except Exception as exc:  # network, auth, rate limit, provider errors: all end the polish attempt
-        raise BackendError(f"email polish failed: {exc}", model=settings.llm.model) from exc
+    from ..providers import call_with_policy
+
+    try:  # one retry and deadline policy for every model call (assistant.providers)
+        reply = call_with_policy(lambda: model.invoke(messages), settings.llm).value
+    except BackendError as exc:  # network, auth, rate limit, deadline: all end the polish attempt
+        raise BackendError(f"email polish failed: {exc.message}", model=settings.llm.model) from exc
     text = clean_model_text(_content_text(getattr(reply, "content", reply)))
     if not text.strip():
         raise BackendError("email polish returned an empty reply", model=settings.llm.model)

@@ -83,10 +83,12 @@ def _load_yaml_cached(path: str, stamp: int, model: type[BaseModel]) -> Any:
 
 
 def load_question_bank(settings: Settings | None = None) -> QuestionBank:
+    """The question bank of the email templates for ``settings``."""
     return _load_yaml(settings, QUESTIONS_FILE, QuestionBank)
 
 
 def load_phrasebook(settings: Settings | None = None) -> Phrasebook:
+    """The phrasebook (greetings, recap and closing lines) for ``settings``."""
     return _load_yaml(settings, PHRASES_FILE, Phrasebook)
 
 
@@ -156,6 +158,8 @@ def _contact_email(contact: Field) -> str | None:
 
 @dataclass
 class TemplateDraft:
+    """The template draft before the guard: subject, body and the questions asked."""
+
     subject: str
     body: str
     to: str | None

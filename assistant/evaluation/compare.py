@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from .metrics import METRICS, CaseScore, FieldScore, RunSummary
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -42,6 +43,8 @@ class CaseDiff:
 
 @dataclass
 class MetricDelta:
+    """One figure in the baseline (``a``) and the candidate (``b``)."""
+
     name: str
     a: float | None
     b: float | None
@@ -49,10 +52,12 @@ class MetricDelta:
 
     @property
     def delta(self) -> float | None:
+        """``b - a``, or ``None`` when either run did not measure it."""
         return None if self.a is None or self.b is None else self.b - self.a
 
     @property
     def worse(self) -> bool:
+        """True when the candidate moved the wrong way."""
         d = self.delta
         if d is None or abs(d) < 1e-9:
             return False
@@ -61,6 +66,8 @@ class MetricDelta:
 
 @dataclass
 class Comparison:
+    """Regressions, fixes and metric deltas between two runs."""
+
     run_a: str
     run_b: str
     cases: list[CaseDiff]
@@ -70,14 +77,17 @@ class Comparison:
 
     @property
     def regressed_cases(self) -> list[CaseDiff]:
+        """Cases with at least one regression."""
         return [c for c in self.cases if c.regressions]
 
     @property
     def fixed_cases(self) -> list[CaseDiff]:
+        """Cases with at least one fix."""
         return [c for c in self.cases if c.fixes]
 
     @property
     def worse_metrics(self) -> list[MetricDelta]:
+        """Metrics that moved the wrong way."""
         return [m for m in self.metrics if m.worse]
 
 
@@ -114,87 +124,59 @@ def resolve_run(settings: Settings, ref: str) -> Path:
     raise InputError(f"{ref!r} matches several runs ({names}); give more of the name")
 
 
-def load_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def load_run(run_dir: Path) -> tuple[RunSummary, dict[str, dict[str, Any]]]:
     """``(summary, {case id: case payload})`` of a run folder."""
     try:
-        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+        summary = RunSummary.model_validate_json((run_dir / "summary.json").read_text(encoding="utf-8"))
         cases = {
             p.stem: json.loads(p.read_text(encoding="utf-8"))
             for p in sorted((run_dir / "cases").glob("*.json"))
         }
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # unreadable, not JSON, or not a summary
         raise InputError(f"cannot read evaluation run {run_dir}: {exc}") from exc
     return summary, cases
 
 
 def _diff_case(case_id: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> CaseDiff:
     diff = CaseDiff(case_id)
-    sa, sb = a["score"], b["score"]
-    if sb.get("error") and not sa.get("error"):
-        diff.regressions.append(f"now errors: {sb['error']}")
-    if sa.get("error") and not sb.get("error"):
+    sa, sb = CaseScore.model_validate(a["score"]), CaseScore.model_validate(b["score"])
+    if sb.error and not sa.error:
+        diff.regressions.append(f"now errors: {sb.error}")
+    if sa.error and not sb.error:
         diff.fixes.append("no longer errors")
     for kind, label in (("missed", "newly misses trigger"), ("false_fired", "newly false-fires trigger")):
-        before, after = set(sa["triggers"][kind]), set(sb["triggers"][kind])
+        before, after = set(getattr(sa.triggers, kind)), set(getattr(sb.triggers, kind))
         diff.regressions += [f"{label} {t}" for t in sorted(after - before)]
         fixed = "now fires" if kind == "missed" else "no longer false-fires"
         diff.fixes += [f"{fixed} {t}" for t in sorted(before - after)]
-    fa, fb = sa.get("fields", {}), sb.get("fields", {})
-    for name in sorted(set(fa) & set(fb)):
-        x, y = fa[name], fb[name]
-        if x["status_ok"] and not y["status_ok"]:
-            diff.regressions.append(
-                f"{name}: status right -> wrong ({x['pred_status']} -> {y['pred_status']}, gold {y['gold_status']})"
-            )
-        elif y["status_ok"] and not x["status_ok"]:
-            diff.fixes.append(f"{name}: status wrong -> right ({y['pred_status']})")
-        if x.get("value_ok") is True and y.get("value_ok") is False:
-            diff.regressions.append(
-                f"{name}: value right -> wrong ({x['pred_value']!r} -> {y['pred_value']!r}, gold {y['gold_value']!r})"
-            )
-        elif x.get("value_ok") is False and y.get("value_ok") is True:
-            diff.fixes.append(f"{name}: value wrong -> right ({y['pred_value']!r})")
-    new_bad = set(sb["evidence"]["not_verbatim"]) - set(sa["evidence"]["not_verbatim"])
+    for name in sorted(set(sa.fields) & set(sb.fields)):
+        _diff_field(diff, name, sa.fields[name], sb.fields[name])
+    new_bad = set(sb.evidence.not_verbatim) - set(sa.evidence.not_verbatim)
     diff.regressions += [f"evidence not verbatim: {q}" for q in sorted(new_bad)]
     return diff
 
 
-def _get(data: Mapping[str, Any], dotted: str) -> float | None:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
+def _diff_field(diff: CaseDiff, name: str, x: FieldScore, y: FieldScore) -> None:
+    if x.status_ok and not y.status_ok:
+        diff.regressions.append(
+            f"{name}: status right -> wrong ({x.pred_status} -> {y.pred_status}, gold {y.gold_status})"
+        )
+    elif y.status_ok and not x.status_ok:
+        diff.fixes.append(f"{name}: status wrong -> right ({y.pred_status})")
+    if x.value_ok is True and y.value_ok is False:
+        diff.regressions.append(
+            f"{name}: value right -> wrong ({x.pred_value!r} -> {y.pred_value!r}, gold {y.gold_value!r})"
+        )
+    elif x.value_ok is False and y.value_ok is True:
+        diff.fixes.append(f"{name}: value wrong -> right ({y.pred_value!r})")
 
 
-def _metric_keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[tuple[str, bool]]:
-    keys: list[tuple[str, bool]] = [
-        ("pass_rate", True),
-        ("triggers_overall.precision", True),
-        ("triggers_overall.recall", True),
-        ("triggers_overall.f1", True),
-    ]
-    trigger_ids = list(dict.fromkeys([*a.get("triggers", {}), *b.get("triggers", {})]))
+def _metric_keys(a: RunSummary, b: RunSummary) -> list[tuple[str, bool]]:
+    """Every headline metric, then precision/recall per trigger and accuracy per field."""
+    keys = [(metric.key, metric.higher_is_better) for metric in METRICS]
+    trigger_ids = list(dict.fromkeys([*a.triggers, *b.triggers]))
     keys += [(f"triggers.{t}.{m}", True) for t in trigger_ids for m in ("precision", "recall")]
-    keys += [
-        ("field_status_accuracy", True),
-        ("field_value_accuracy", True),
-        ("list_item_precision", True),
-        ("list_item_recall", True),
-        ("gate_accuracy", True),
-        ("evidence_verbatim_rate", True),
-        ("questions.owner_top1_accuracy", True),
-        ("questions.refusal_accuracy", True),
-        ("questions.must_not_violations", False),
-        ("errors", False),
-        ("latency_ms_p50", False),
-        ("latency_ms_p95", False),
-        ("usage_per_input.input_tokens", False),
-        ("usage_per_input.output_tokens", False),
-        ("usage_per_input.cost_usd", False),
-    ]
-    field_names = list(dict.fromkeys([*a.get("fields", {}), *b.get("fields", {})]))
+    field_names = list(dict.fromkeys([*a.fields, *b.fields]))
     keys += [(f"fields.{f}.{m}", True) for f in field_names for m in ("status_accuracy", "value_accuracy")]
     return keys
 
@@ -206,7 +188,7 @@ def compare_runs(run_a: Path, run_b: Path) -> Comparison:
     diffs = [_diff_case(cid, cases_a[cid], cases_b[cid]) for cid in sorted(set(cases_a) & set(cases_b))]
     metrics = []
     for key, higher in _metric_keys(summary_a, summary_b):
-        a, b = _get(summary_a, key), _get(summary_b, key)
+        a, b = summary_a.value(key), summary_b.value(key)
         if a is not None or b is not None:
             metrics.append(MetricDelta(key, a, b, higher))
     return Comparison(

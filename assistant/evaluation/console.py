@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .chart import text_bar_chart
 from .report import chart_rows, fmt, headline_rows
@@ -11,12 +11,14 @@ from .report import chart_rows, fmt, headline_rows
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .metrics import RunSummary
+
 __all__ = ["print_summary"]
 
 
 def print_summary(
     console: Console,
-    summary: Mapping[str, Any],
+    summary: RunSummary,
     *,
     failing: Sequence[tuple[str, Sequence[str]]] = (),
     max_failing: int = 10,
@@ -27,12 +29,12 @@ def print_summary(
     triggers = Table(title="Triggers", title_justify="left")
     for col in ("trigger", "support", "tp", "fp", "fn", "precision", "recall", "F1"):
         triggers.add_column(col, justify="left" if col == "trigger" else "right")
-    rows = [*summary["triggers"].items(), ("overall (micro)", summary["triggers_overall"])]
+    rows = [*summary.triggers.items(), ("overall (micro)", summary.triggers_overall)]
     for tid, r in rows:
         triggers.add_row(
             tid,
-            *(str(r[k]) for k in ("support", "tp", "fp", "fn")),
-            *(fmt(float(r[k])) for k in ("precision", "recall", "f1")),
+            *(str(n) for n in (r.support, r.tp, r.fp, r.fn)),
+            *(fmt(x) for x in (r.precision, r.recall, r.f1)),
         )
     console.print(triggers)
     console.print(text_bar_chart(chart_rows(summary)), highlight=False)
@@ -40,15 +42,15 @@ def print_summary(
     fields = Table(title="Fields", title_justify="left")
     for col in ("field", "labelled", "status acc", "values", "value acc", "item P", "item R"):
         fields.add_column(col, justify="left" if col == "field" else "right")
-    for name, r in summary["fields"].items():
+    for name, row in summary.fields.items():
         fields.add_row(
             name,
-            str(r["status_n"]),
-            fmt(r["status_accuracy"]),
-            str(r["value_n"]),
-            fmt(r["value_accuracy"]),
-            fmt(r["item_precision"]),
-            fmt(r["item_recall"]),
+            str(row.status_n),
+            fmt(row.status_accuracy),
+            str(row.value_n),
+            fmt(row.value_accuracy),
+            fmt(row.item_precision),
+            fmt(row.item_recall),
         )
     console.print(fields)
 

@@ -36,6 +36,7 @@ class Case:
 
     @property
     def words(self) -> int:
+        """Word count of the transcript."""
         return len(self.text.split())
 
 

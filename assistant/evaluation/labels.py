@@ -69,6 +69,8 @@ class FieldLabel(_Strict):
 
 
 class CaseLabels(_Strict):
+    """Gold labels of one case (``<case>.gold.yaml``)."""
+
     id: str
     kind: CaseKind
     description: str = Field(min_length=5)
@@ -103,6 +105,8 @@ class CaseLabels(_Strict):
 
 
 class Question(_Strict):
+    """One ownership question and its gold owners."""
+
     id: str
     question: str = Field(min_length=5)
     owners: list[str] = Field(default_factory=list)  # gold owners, most responsible first; [] = not answered
@@ -119,10 +123,13 @@ class Question(_Strict):
 
     @property
     def answerable(self) -> bool:
+        """True when the playbooks name an owner for this question."""
         return bool(self.owners)
 
 
 class QuestionSet(_Strict):
+    """The ownership questions of one split (``questions/<split>.yaml``)."""
+
     split: Literal["dev", "test"]
     questions: list[Question]
 
@@ -135,6 +142,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 def load_case_labels(path: Path) -> CaseLabels:
+    """Read and validate one ``*.gold.yaml`` file."""
     try:
         return CaseLabels.model_validate(_read_yaml(path))
     except ValidationError as exc:
@@ -142,6 +150,7 @@ def load_case_labels(path: Path) -> CaseLabels:
 
 
 def load_question_set(path: Path) -> QuestionSet:
+    """Read and validate one ``questions/<split>.yaml`` file."""
     try:
         return QuestionSet.model_validate(_read_yaml(path))
     except ValidationError as exc:

@@ -73,6 +73,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def is_empty(value: Any) -> bool:
+    """True for ``None``, blank text and empty lists."""
     return value is None or value == "" or (isinstance(value, list | tuple) and not value)
 
 

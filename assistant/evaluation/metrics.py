@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from ..schema import FIELD_NAMES, LIST_FIELDS, TRIGGER_IDS
 from .labels import CaseLabels, Question
@@ -45,15 +46,20 @@ from .matching import (
 __all__ = [
     "ENUM_FIELDS",
     "FREE_TEXT_LIST_FIELDS",
+    "METRICS",
     "NUMBER_FIELDS",
     "CaseScore",
     "Counts",
     "EvidenceScore",
+    "FieldRow",
     "FieldScore",
     "FieldSummary",
+    "Metric",
     "QuestionScore",
     "QuestionSummary",
+    "RunInfo",
     "RunSummary",
+    "TriggerRow",
     "TriggerScore",
     "match_value",
     "normalise_newlines",
@@ -69,6 +75,8 @@ __all__ = [
 
 
 class TriggerScore(BaseModel):
+    """Triggers of one case: expected, fired, missed and false alarms."""
+
     expected: list[str]
     predicted: list[str]
     missed: list[str]  # gold but not fired (false negatives)
@@ -76,10 +84,13 @@ class TriggerScore(BaseModel):
 
     @property
     def ok(self) -> bool:
+        """True when no trigger was missed or fired by mistake."""
         return not self.missed and not self.false_fired
 
 
 class FieldScore(BaseModel):
+    """One labelled field of one case: gold and predicted status and value."""
+
     gold_status: str
     pred_status: str
     gold_value: Any = None
@@ -87,17 +98,19 @@ class FieldScore(BaseModel):
     status_ok: bool
     value_ok: bool | None = None  # None: value not scored (gold missing or empty)
     items: tuple[int, int, int] | None = None  # (tp, fp, fn) for list fields whose value is scored
-    # a value the report marks confirmed: does it match gold?  None when nothing was confirmed
-    confirmed_ok: bool | None = None
 
 
 class EvidenceScore(BaseModel):
+    """How many evidence quotes of one case are verbatim in the text."""
+
     total: int = 0
     verbatim: int = 0
     not_verbatim: list[str] = Field(default_factory=list)  # "<field or trigger:id>: <quote>"
 
 
 class CaseScore(BaseModel):
+    """Everything scored for one case (stored as ``score`` in ``cases/<id>.json``)."""
+
     id: str
     kind: str = ""
     passed: bool
@@ -169,11 +182,7 @@ def score_case(
         items: tuple[int, int, int] | None = None
         if label.status != "missing" and not is_empty(label.value):
             value_ok, items = match_value(name, label, pred_value)
-        confirmed_ok: bool | None = None
-        if pred_status == "confirmed" and not is_empty(pred_value):
-            confirmed_ok = error is None and bool(value_ok) and label.status != "missing"
         fields[name] = FieldScore(
-            confirmed_ok=confirmed_ok,
             gold_status=label.status,
             pred_status=pred_status,
             gold_value=label.value,
@@ -231,34 +240,64 @@ class Counts(BaseModel):
 
     @property
     def support(self) -> int:
+        """Gold occurrences (true positives plus misses)."""
         return self.tp + self.fn
 
     @property
     def precision(self) -> float:
+        """Share of firings that were right (1.0 when nothing fired)."""
         return _ratio(self.tp, self.tp + self.fp, 1.0)
 
     @property
     def recall(self) -> float:
+        """Share of gold occurrences found (1.0 when there was nothing to find)."""
         return _ratio(self.tp, self.tp + self.fn, 1.0)
 
     @property
     def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_row(self) -> dict[str, float | int]:
-        return {
-            "support": self.support,
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
+    def as_row(self) -> TriggerRow:
+        """The rounded figures as stored in ``summary.json``."""
+        return TriggerRow(
+            support=self.support,
+            tp=self.tp,
+            fp=self.fp,
+            fn=self.fn,
+            precision=round(self.precision, 4),
+            recall=round(self.recall, 4),
+            f1=round(self.f1, 4),
+        )
+
+
+class TriggerRow(BaseModel):
+    """Counts and precision/recall/F1 of one trigger id (or all, micro-averaged) in ``summary.json``."""
+
+    support: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    precision: float = 1.0
+    recall: float = 1.0
+    f1: float = 0.0
+
+
+class FieldRow(BaseModel):
+    """Per-field figures in ``summary.json`` (``None``: nothing to measure)."""
+
+    status_n: int = 0
+    status_accuracy: float | None = None
+    value_n: int = 0
+    value_accuracy: float | None = None
+    item_precision: float | None = None
+    item_recall: float | None = None
 
 
 class FieldSummary(BaseModel):
+    """Running totals of one field over a run."""
+
     status_n: int = 0
     status_correct: int = 0
     value_n: int = 0
@@ -270,20 +309,24 @@ class FieldSummary(BaseModel):
 
     @property
     def status_accuracy(self) -> float | None:
+        """Share of labelled statuses that were right."""
         return self.status_correct / self.status_n if self.status_n else None
 
     @property
     def value_accuracy(self) -> float | None:
+        """Share of scored values that were right."""
         return self.value_correct / self.value_n if self.value_n else None
 
     @property
     def item_precision(self) -> float | None:
+        """Item-level precision of a list field."""
         if not self.is_list or not self.value_n:
             return None
         return _ratio(self.item_tp, self.item_tp + self.item_fp, 1.0)
 
     @property
     def item_recall(self) -> float | None:
+        """Item-level recall of a list field."""
         if not self.is_list or not self.value_n:
             return None
         return _ratio(self.item_tp, self.item_tp + self.item_fn, 1.0)
@@ -300,6 +343,8 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 class QuestionScore(BaseModel):
+    """One ownership question: gold and predicted owners and what went wrong."""
+
     id: str
     question: str
     gold_owners: list[str]
@@ -314,6 +359,7 @@ class QuestionScore(BaseModel):
 
     @property
     def passed(self) -> bool:
+        """True when the answer names a right owner (or rightly none) and no must-not role."""
         ok = self.top1_ok if self.answerable else self.refusal_ok
         return bool(ok) and not self.must_not_violations and self.error is None
 
@@ -321,6 +367,7 @@ class QuestionScore(BaseModel):
 def score_question(
     question: Question, pred_owners: Sequence[str] | None, error: str | None = None
 ) -> QuestionScore:
+    """Score the owners ``ask`` predicted for ``question``."""
     owners = list(pred_owners or [])
     score = QuestionScore(
         id=question.id,
@@ -341,6 +388,8 @@ def score_question(
 
 
 class QuestionSummary(BaseModel):
+    """Aggregate figures of the ownership questions."""
+
     available: bool = True
     reason: str | None = None  # why ownership questions were not scored
     n: int = 0
@@ -355,6 +404,7 @@ class QuestionSummary(BaseModel):
 
 
 def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
+    """Aggregate question scores into owner and refusal accuracy."""
     answerable = [s for s in scores if s.answerable]
     unanswerable = [s for s in scores if not s.answerable]
 
@@ -374,35 +424,108 @@ def summarise_questions(scores: Sequence[QuestionScore]) -> QuestionSummary:
     )
 
 
-class RunSummary(BaseModel):
-    """Aggregate figures of one run (``summary.json`` minus the run metadata)."""
+@dataclass(frozen=True)
+class Metric:
+    """A headline figure of a run: where it lives in the summary, its label, and which way is better.
 
-    n_cases: int
-    passed: int
-    errors: int
-    failing: list[str]
-    triggers: dict[str, dict[str, float | int]]  # id -> counts + P/R/F1
-    triggers_overall: dict[str, float | int]
-    fields: dict[str, dict[str, float | int | None]]
-    field_status_accuracy: float | None
-    field_value_accuracy: float | None
-    list_item_precision: float | None
-    # share of values marked confirmed (over labelled fields) that match gold
-    confirmed_value_precision: float | None = None
-    list_item_recall: float | None
-    gate_accuracy: float | None
-    evidence_total: int
-    evidence_verbatim: int
-    evidence_verbatim_rate: float
-    latency_ms_p50: float | None
-    latency_ms_p95: float | None
-    ms_per_1k_words_p50: float | None
-    usage_per_input: dict[str, float] | None  # calls, input/output tokens, cost_usd (LLM backends)
+    ``key`` is a dotted path into :class:`RunSummary` (``"questions.refusal_accuracy"``);
+    ``gate`` names its threshold in ``evals/thresholds.toml`` (``min_...`` or ``max_...``).
+    """
+
+    key: str
+    label: str
+    higher_is_better: bool = True
+    gate: str | None = None
+    digits: int = 3
+
+
+# Every headline figure, once: the report, the console, run comparison and the CI gate read this list.
+# Adding a metric: a field on RunSummary, its computation in summarise(), and one line here.
+METRICS: tuple[Metric, ...] = (
+    Metric("pass_rate", "case pass rate", gate="min_case_pass_rate"),
+    Metric("triggers_overall.precision", "trigger precision (micro)", gate="min_trigger_precision"),
+    Metric("triggers_overall.recall", "trigger recall (micro)", gate="min_trigger_recall"),
+    Metric("triggers_overall.f1", "trigger F1 (micro)"),
+    Metric("field_status_accuracy", "field status accuracy", gate="min_field_status_accuracy"),
+    Metric("field_value_accuracy", "field value accuracy", gate="min_field_value_accuracy"),
+    Metric("list_item_precision", "list item precision"),
+    Metric("list_item_recall", "list item recall"),
+    Metric("gate_accuracy", "gate accuracy"),
+    Metric("evidence_verbatim_rate", "evidence verbatim rate", gate="min_evidence_verbatim_rate"),
+    Metric("latency_ms_p50", "latency p50 (ms)", higher_is_better=False, digits=1),
+    Metric("latency_ms_p95", "latency p95 (ms)", higher_is_better=False, digits=1),
+    Metric("ms_per_1k_words_p50", "ms per 1k words (p50)", higher_is_better=False, digits=1),
+    Metric("errors", "backend errors", higher_is_better=False, gate="max_errors", digits=0),
+    Metric("usage_per_input.input_tokens", "tokens in per input", higher_is_better=False, digits=0),
+    Metric("usage_per_input.output_tokens", "tokens out per input", higher_is_better=False, digits=0),
+    Metric("usage_per_input.cost_usd", "cost per input (USD)", higher_is_better=False, digits=5),
+    Metric("questions.owner_top1_accuracy", "owner top-1 accuracy", gate="min_owner_top1"),
+    Metric("questions.owner_top1_in_gold", "owner top-1 in gold owners"),
+    Metric("questions.refusal_accuracy", "refusal accuracy", gate="min_refusal_accuracy"),
+    Metric(
+        "questions.must_not_violations",
+        "must-not violations",
+        higher_is_better=False,
+        gate="max_must_not_violations",
+        digits=0,
+    ),
+)
+
+
+class RunInfo(BaseModel):
+    """Where and how a run was made (``summary.json``'s ``run`` object)."""
+
+    name: str
+    backend: str
+    report_backend: str
+    split: str
+    case_filter: str | None = None
+    started_at: str
+    duration_s: float
+    git_rev: str | None = None
+    python: str
+    evals_dir: str
+
+
+class RunSummary(BaseModel):
+    """One run's ``summary.json``: run metadata and every aggregate figure, typed."""
+
+    run: RunInfo | None = None
+    n_cases: int = 0
+    passed: int = 0
+    errors: int = 0
+    failing: list[str] = Field(default_factory=list)
+    triggers: dict[str, TriggerRow] = Field(default_factory=dict)
+    triggers_overall: TriggerRow = Field(default_factory=TriggerRow)
+    fields: dict[str, FieldRow] = Field(default_factory=dict)
+    field_status_accuracy: float | None = None
+    field_value_accuracy: float | None = None
+    list_item_precision: float | None = None
+    list_item_recall: float | None = None
+    gate_accuracy: float | None = None
+    evidence_total: int = 0
+    evidence_verbatim: int = 0
+    evidence_verbatim_rate: float = 1.0
+    latency_ms_p50: float | None = None
+    latency_ms_p95: float | None = None
+    ms_per_1k_words_p50: float | None = None
+    usage_per_input: dict[str, float] | None = None  # calls, input/output tokens, cost_usd (LLM backends)
     questions: QuestionSummary = Field(default_factory=lambda: QuestionSummary(available=False))
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def pass_rate(self) -> float:
-        return _ratio(self.passed, self.n_cases, 0.0)
+        """Share of cases that passed."""
+        return round(_ratio(self.passed, self.n_cases, 0.0), 4)
+
+    def value(self, key: str) -> float | None:
+        """The number at dotted path ``key`` (a :class:`Metric` key); ``None`` when absent or not a number."""
+        node: Any = self
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else getattr(node, part, None)
+            if node is None:
+                return None
+        return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
 
 
 def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = None) -> RunSummary:
@@ -438,14 +561,14 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
                     agg.item_fn += fs.items[2]
     order = {name: i for i, name in enumerate(FIELD_NAMES)}
     fields = {
-        name: {
-            "status_n": agg.status_n,
-            "status_accuracy": _round(agg.status_accuracy),
-            "value_n": agg.value_n,
-            "value_accuracy": _round(agg.value_accuracy),
-            "item_precision": _round(agg.item_precision),
-            "item_recall": _round(agg.item_recall),
-        }
+        name: FieldRow(
+            status_n=agg.status_n,
+            status_accuracy=_round(agg.status_accuracy),
+            value_n=agg.value_n,
+            value_accuracy=_round(agg.value_accuracy),
+            item_precision=_round(agg.item_precision),
+            item_recall=_round(agg.item_recall),
+        )
         for name, agg in sorted(per_field.items(), key=lambda kv: order.get(kv[0], 99))
     }
     status_n = sum(a.status_n for a in per_field.values())
@@ -455,7 +578,6 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
     item_fp = sum(a.item_fp for a in lists)
     item_fn = sum(a.item_fn for a in lists)
 
-    confirmed = [fs.confirmed_ok for c in cases for fs in c.fields.values() if fs.confirmed_ok is not None]
     gated = [c for c in cases if c.gate_ok is not None]
     ev_total = sum(c.evidence.total for c in cases)
     ev_ok = sum(c.evidence.verbatim for c in cases)
@@ -486,7 +608,6 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
         else None,
         list_item_precision=_round(_ratio(item_tp, item_tp + item_fp, 1.0)) if lists else None,
         list_item_recall=_round(_ratio(item_tp, item_tp + item_fn, 1.0)) if lists else None,
-        confirmed_value_precision=_round(sum(confirmed) / len(confirmed)) if confirmed else None,
         gate_accuracy=_round(sum(bool(c.gate_ok) for c in gated) / len(gated)) if gated else None,
         evidence_total=ev_total,
         evidence_verbatim=ev_ok,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .chart import ChartRow, svg_bar_chart, text_bar_chart, write_png
+from .metrics import METRICS, RunSummary
 
 __all__ = ["chart_rows", "fmt", "headline_rows", "render_markdown", "write_run_folder"]
 
@@ -32,12 +33,10 @@ def fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def chart_rows(summary: Mapping[str, Any]) -> list[ChartRow]:
-    rows: list[ChartRow] = [
-        (tid, float(row["precision"]), float(row["recall"])) for tid, row in summary["triggers"].items()
-    ]
-    overall = summary["triggers_overall"]
-    rows.append(("overall (micro)", float(overall["precision"]), float(overall["recall"])))
+def chart_rows(summary: RunSummary) -> list[ChartRow]:
+    """Per-trigger precision and recall, then the micro average, for the charts."""
+    rows: list[ChartRow] = [(tid, row.precision, row.recall) for tid, row in summary.triggers.items()]
+    rows.append(("overall (micro)", summary.triggers_overall.precision, summary.triggers_overall.recall))
     return rows
 
 
@@ -47,74 +46,42 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
     return out
 
 
-def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
-    overall = summary["triggers_overall"]
-    rows = [
-        ("cases passed", f"{summary['passed']}/{summary['n_cases']} ({fmt(summary['pass_rate'])})"),
-        (
-            "trigger precision / recall / F1 (micro)",
-            " / ".join(fmt(overall[k]) for k in ("precision", "recall", "f1")),
-        ),
-        ("field status accuracy", fmt(summary["field_status_accuracy"])),
-        ("field value accuracy", fmt(summary["field_value_accuracy"])),
-        ("confirmed value precision", fmt(summary.get("confirmed_value_precision"))),
-        (
-            "list item precision / recall",
-            f"{fmt(summary['list_item_precision'])} / {fmt(summary['list_item_recall'])}",
-        ),
-        ("gate accuracy", fmt(summary["gate_accuracy"])),
-        (
-            "evidence verbatim rate",
-            f"{fmt(summary['evidence_verbatim_rate'])} ({summary['evidence_verbatim']}/{summary['evidence_total']})",
-        ),
-        (
-            "latency p50 / p95 (ms)",
-            f"{fmt(summary['latency_ms_p50'], 1)} / {fmt(summary['latency_ms_p95'], 1)}",
-        ),
-        ("ms per 1k words (p50)", fmt(summary["ms_per_1k_words_p50"], 1)),
-        ("backend errors", str(summary["errors"])),
-    ]
-    usage = summary.get("usage_per_input")
-    if usage:
-        rows.append(
-            (
-                "per input: calls / tokens in / tokens out / cost",
-                f"{usage['calls']:.2f} / {usage['input_tokens']:.0f} / {usage['output_tokens']:.0f} / "
-                f"${usage['cost_usd']:.5f}",
-            )
-        )
-    else:
+def headline_rows(summary: RunSummary) -> list[tuple[str, str]]:
+    """``(label, value)`` of every headline metric (:data:`~.metrics.METRICS`) the run measured."""
+    rows = [("cases passed", f"{summary.passed}/{summary.n_cases}")]
+    for metric in METRICS:
+        value = summary.value(metric.key)
+        if metric.key.startswith("usage_per_input.") and value is None:
+            continue  # no model calls: shown once below
+        if metric.key.startswith("questions.") and not summary.questions.available:
+            continue
+        rows.append((metric.label, fmt(value, metric.digits) if metric.digits else fmt(value)))
+    if summary.usage_per_input is None:
         rows.append(("tokens and cost per input", "n/a (no model calls)"))
-    q = summary["questions"]
-    if q["available"]:
-        rows += [
-            ("owner top-1 accuracy", f"{fmt(q['owner_top1_accuracy'])} ({q['answerable']} answerable)"),
-            ("owner top-1 in gold owners", fmt(q["owner_top1_in_gold"])),
-            (
-                "refusal accuracy (unanswerable)",
-                f"{fmt(q['refusal_accuracy'])} ({q['unanswerable']} unanswerable)",
-            ),
-            ("must-not violations", str(q["must_not_violations"])),
-        ]
-    else:
-        rows.append(("ownership questions", q.get("reason") or "not run"))
+    if not summary.questions.available:
+        rows.append(("ownership questions", summary.questions.reason or "not run"))
     return rows
 
 
 def render_markdown(
-    summary: Mapping[str, Any],
+    summary: RunSummary,
     cases: Sequence[Mapping[str, Any]],
     questions: Sequence[Mapping[str, Any]] = (),
     *,
     chart_file: str | None = "chart.svg",
 ) -> str:
     """The run's ``report.md``."""
-    run = summary["run"]
+    run = summary.run
+    where = (
+        f"Backend `{run.report_backend}` on split `{run.split}`: {summary.n_cases} cases, "
+        f"started {run.started_at}, {run.duration_s} s, git {run.git_rev or 'n/a'}."
+        if run is not None
+        else f"{summary.n_cases} cases."
+    )
     lines = [
-        f"# Evaluation run `{run['name']}`",
+        f"# Evaluation run `{run.name if run else 'in memory'}`",
         "",
-        f"Backend `{run['report_backend']}` on split `{run['split']}`: {summary['n_cases']} cases, "
-        f"started {run['started_at']}, {run['duration_s']} s, git {run.get('git_rev') or 'n/a'}.",
+        where,
         "",
         "## Headline",
         "",
@@ -127,8 +94,8 @@ def render_markdown(
         lines += [f"![per-trigger precision and recall]({chart_file})", ""]
     lines += ["```text", text_bar_chart(chart_rows(summary)), "```", ""]
     trigger_rows = [
-        [tid, r["support"], r["tp"], r["fp"], r["fn"], r["precision"], r["recall"], r["f1"]]
-        for tid, r in [*summary["triggers"].items(), ("overall (micro)", summary["triggers_overall"])]
+        [tid, r.support, r.tp, r.fp, r.fn, r.precision, r.recall, r.f1]
+        for tid, r in [*summary.triggers.items(), ("overall (micro)", summary.triggers_overall)]
     ]
     lines += [
         *_table(["trigger", "support", "tp", "fp", "fn", "precision", "recall", "F1"], trigger_rows),
@@ -136,16 +103,8 @@ def render_markdown(
     ]
     lines += ["## Fields", ""]
     field_rows = [
-        [
-            name,
-            r["status_n"],
-            r["status_accuracy"],
-            r["value_n"],
-            r["value_accuracy"],
-            r["item_precision"],
-            r["item_recall"],
-        ]
-        for name, r in summary["fields"].items()
+        [name, r.status_n, r.status_accuracy, r.value_n, r.value_accuracy, r.item_precision, r.item_recall]
+        for name, r in summary.fields.items()
     ]
     lines += [
         *_table(
@@ -184,7 +143,7 @@ def _dump(path: Path, data: Any) -> None:
 
 def write_run_folder(
     run_dir: Path,
-    summary: Mapping[str, Any],
+    summary: RunSummary,
     cases: Sequence[Mapping[str, Any]],
     questions: Sequence[Mapping[str, Any]] = (),
 ) -> Path:
@@ -196,7 +155,7 @@ def write_run_folder(
         _dump(case_dir / f"{case['id']}.json", case)
     if questions:
         _dump(run_dir / "questions.json", list(questions))
-    _dump(run_dir / "summary.json", summary)
+    _dump(run_dir / "summary.json", summary.model_dump(mode="json"))
     rows = chart_rows(summary)
     (run_dir / "chart.svg").write_text(svg_bar_chart(rows), encoding="utf-8")
     chart_file = "chart.png" if write_png(rows, run_dir / "chart.png") else "chart.svg"

@@ -2,7 +2,7 @@
 
     run = run_eval(settings, backend="rules", split="dev")
     run.run_dir        # <home>/eval-runs/<timestamp>-rules-dev
-    run.summary        # what summary.json holds
+    run.summary        # the typed RunSummary that summary.json holds
 
 Each case goes through the same public entry point as ``assistant triage``
 (:func:`assistant.triage.triage_text`), so the scores are the product's scores.
@@ -32,6 +32,8 @@ from .metrics import (
     CaseScore,
     QuestionScore,
     QuestionSummary,
+    RunInfo,
+    RunSummary,
     normalise_newlines,
     score_case,
     score_question,
@@ -56,12 +58,13 @@ class EvalRun:
     """The outcome of one evaluation run."""
 
     run_dir: Path
-    summary: dict[str, Any]
+    summary: RunSummary
     cases: list[CaseScore] = field(default_factory=list)
     questions: list[QuestionScore] = field(default_factory=list)
 
 
 def runs_dir(settings: Settings) -> Path:
+    """The folder that holds every evaluation run."""
     return Path(settings.state_dir) / RUNS_DIRNAME
 
 
@@ -247,22 +250,19 @@ def run_eval(
     figures = summarise(case_scores, qsummary)
     reported_backend = next((p["report"]["backend"] for p in payloads if p["report"]), backend_name)
     run_dir = _new_run_dir(settings, backend_name, split) if write else runs_dir(settings) / "(not written)"
-    summary: dict[str, Any] = {
-        "run": {
-            "name": run_dir.name,
-            "backend": backend_name,
-            "report_backend": reported_backend,
-            "split": split,
-            "case_filter": case_filter,
-            "started_at": started.isoformat(timespec="seconds"),
-            "duration_s": round(time.perf_counter() - clock, 3),
-            "git_rev": _git_rev(),
-            "python": platform.python_version(),
-            "evals_dir": str(settings.evals_dir),
-        },
-        **figures.model_dump(mode="json"),
-        "pass_rate": round(figures.pass_rate, 4),
-    }
+    info = RunInfo(
+        name=run_dir.name,
+        backend=backend_name,
+        report_backend=reported_backend,
+        split=split,
+        case_filter=case_filter,
+        started_at=started.isoformat(timespec="seconds"),
+        duration_s=round(time.perf_counter() - clock, 3),
+        git_rev=_git_rev(),
+        python=platform.python_version(),
+        evals_dir=str(settings.evals_dir),
+    )
+    summary = figures.model_copy(update={"run": info})
     question_payload = [q.model_dump(mode="json") | {"passed": q.passed} for q in question_scores]
     if write:
         write_run_folder(run_dir, summary, payloads, question_payload)

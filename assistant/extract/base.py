@@ -68,6 +68,7 @@ def register_backend(name: str, factory: str | BackendFactory) -> None:
 
 
 def available_backends() -> list[str]:
+    """Names of every registered backend, sorted."""
     return sorted(BACKENDS)
 
 

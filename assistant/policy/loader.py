@@ -40,6 +40,8 @@ LEXICON_KINDS = (
 
 
 class FieldLabels(BaseModel):
+    """Display labels of the contract fields (``policy/field_labels.toml``)."""
+
     labels: dict[str, list[str]]
     _memo: dict[str, str | None] = PrivateAttr(default_factory=dict)
 
@@ -180,6 +182,7 @@ def _stamp(root: Path) -> float:
 
 
 def load_bundle(settings: Settings | None = None) -> PolicyBundle:
+    """Every policy file, validated and cached until a file changes."""
     from ..config import get_settings
 
     settings = settings or get_settings()
@@ -190,12 +193,15 @@ def load_bundle(settings: Settings | None = None) -> PolicyBundle:
 
 
 def load_policy(settings: Settings | None = None) -> Policy:
+    """``policy.toml``: guardrail, gate, segments, trigger routing and reasons."""
     return load_bundle(settings).policy
 
 
 def load_cues(settings: Settings | None = None) -> CueLists:
+    """``cues.toml``: hedges, negations, corrections and the other cue lists."""
     return load_bundle(settings).cues
 
 
 def load_lexicons(settings: Settings | None = None) -> dict[str, Lexicon]:
+    """Every lexicon under ``policy/lexicons/``, by kind."""
     return load_bundle(settings).lexicons

@@ -59,6 +59,8 @@ class LexiconEntry(_Strict):
 
 
 class Lexicon(_Strict):
+    """One lexicon (``policy/lexicons/*.toml``): entries of one kind with their aliases."""
+
     kind: str
     description: str = ""
     context: list[str] = Field(default_factory=list)
@@ -74,6 +76,8 @@ class Lexicon(_Strict):
 
 
 class TriggerPolicy(_Strict):
+    """Routing and reason text of one escalation trigger."""
+
     route_to: list[str] = Field(min_length=1)
     reason: str = Field(min_length=10)
 
@@ -87,6 +91,8 @@ class TriggerPolicy(_Strict):
 
 
 class GatePolicy(_Strict):
+    """The stage gate: which inputs are required, and whether a hedged one blocks."""
+
     stage: str = "proposal"
     required: list[str] = Field(min_length=1)
     uncertain_blocks: bool = True
@@ -101,6 +107,8 @@ class GatePolicy(_Strict):
 
 
 class SegmentPolicy(_Strict):
+    """Segment thresholds (employees, deal size) that decide enterprise and mid-market."""
+
     enterprise_min_employees: int = Field(gt=0)
     mid_market_min_employees: int = Field(gt=0)
     enterprise_min_deal_usd: float = Field(gt=0)

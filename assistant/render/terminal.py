@@ -27,6 +27,7 @@ def _value_text(value: object) -> str:
 
 
 def render_report(report: TriageReport, console: Console) -> None:
+    """Print ``report`` as the readable terminal view."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text

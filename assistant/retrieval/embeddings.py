@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from ..errors import ConfigError, RunError
+from ..errors import BackendError, ConfigError, RunError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Settings
@@ -248,15 +248,11 @@ class OpenAIEmbedder:
                     "ASSISTANT_EMBEDDINGS=openai needs an endpoint: set ASSISTANT_LLM_API_KEY "
                     "(and ASSISTANT_LLM_BASE_URL for a non-OpenAI server), or use ASSISTANT_EMBEDDINGS=minilm"
                 )
-            from langchain_openai import OpenAIEmbeddings
+            from ..providers import build_embeddings
 
-            kwargs: dict[str, Any] = {"model": model, "max_retries": settings.llm.max_retries}
-            if settings.llm.api_key:
-                kwargs["api_key"] = settings.llm.api_key
-            if settings.llm.base_url:
-                kwargs["base_url"] = settings.llm.base_url
-            client = OpenAIEmbeddings(**kwargs)
+            client = build_embeddings(settings.llm, model)
         self.client = client
+        self.llm = settings.llm
 
     @property
     def id(self) -> str:
@@ -287,20 +283,26 @@ class OpenAIEmbedder:
         return result
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from ..providers import call_with_policy
+
         try:
-            rows = self.client.embed_documents([str(text) for text in texts])
-        except Exception as exc:
-            raise RunError(f"embedding request failed: {exc}", model=self.model) from exc
+            rows = call_with_policy(
+                lambda: self.client.embed_documents([str(t) for t in texts]), self.llm
+            ).value
+        except BackendError as exc:
+            raise RunError(f"embedding request failed: {exc.message}", model=self.model) from exc
         return self._normalise(rows)
 
     def __call__(self, input: Sequence[str]) -> list[Vector]:
         return list(self.encode(input))
 
     def embed_query(self, input: Sequence[str]) -> list[Vector]:
+        from ..providers import call_with_policy
+
         try:
-            rows = [self.client.embed_query(str(text)) for text in input]
-        except Exception as exc:
-            raise RunError(f"embedding request failed: {exc}", model=self.model) from exc
+            rows = call_with_policy(lambda: [self.client.embed_query(str(t)) for t in input], self.llm).value
+        except BackendError as exc:
+            raise RunError(f"embedding request failed: {exc.message}", model=self.model) from exc
         return list(self._normalise(rows))
 
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BackendError, ConfigError
+from ..errors import BackendError
 from ..schema import ROLE_IDS
 from .answer import AskAnswer, Source, role_polarity
 
@@ -28,24 +28,10 @@ _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.S)
 
 
 def _chat_model(settings: Settings) -> Any:
-    if not settings.llm.configured:
-        raise ConfigError(
-            "--backend llm needs a model endpoint: set ASSISTANT_LLM_API_KEY (and ASSISTANT_LLM_BASE_URL for a "
-            "local or Azure server), or use --backend rules"
-        )
-    from langchain_openai import ChatOpenAI
+    from ..providers import build_chat_model, require_endpoint
 
-    kwargs: dict[str, Any] = {
-        "model": settings.llm.model,
-        "temperature": settings.llm.temperature,
-        "timeout": settings.llm.timeout_s,
-        "max_retries": settings.llm.max_retries,
-    }
-    if settings.llm.api_key:
-        kwargs["api_key"] = settings.llm.api_key
-    if settings.llm.base_url:
-        kwargs["base_url"] = settings.llm.base_url
-    return ChatOpenAI(**kwargs)
+    require_endpoint(settings.llm, "--backend llm")
+    return build_chat_model(settings.llm)
 
 
 def _passages(draft: AskAnswer, retriever: Retriever, limit: int = 6) -> list[tuple[str, str, str]]:
@@ -92,10 +78,12 @@ def phrase_with_llm(
         passages=[{"doc": doc, "section": section, "text": text} for doc, section, text in passages],
     )
     messages = [SystemMessage(content=system), HumanMessage(content=user)]
+    from ..providers import call_with_policy
+
     try:
-        reply = chat.invoke(messages)
-    except Exception as exc:
-        raise BackendError(f"the chat model did not answer: {exc}", model=model_name) from exc
+        reply = call_with_policy(lambda: chat.invoke(messages), settings.llm).value
+    except BackendError as exc:
+        raise BackendError(f"the chat model did not answer: {exc.message}", model=model_name) from exc
     try:
         data = _parse(getattr(reply, "content", reply))
     except (ValueError, TypeError) as exc:

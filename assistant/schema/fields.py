@@ -22,6 +22,8 @@ __all__ = [
 
 
 class FieldStatus(StrEnum):
+    """``confirmed``, ``uncertain`` or ``missing``."""
+
     CONFIRMED = "confirmed"
     UNCERTAIN = "uncertain"
     MISSING = "missing"
@@ -63,10 +65,12 @@ class Field(BaseModel):
 
     @property
     def present(self) -> bool:
+        """True unless the field is missing."""
         return self.status is not FieldStatus.MISSING
 
     @classmethod
     def missing(cls) -> Field:
+        """A missing field (no value, no evidence)."""
         return cls()
 
 
@@ -134,15 +138,18 @@ class DiscoveryFields(BaseModel):
     next_steps: Field = PydField(default_factory=_missing)
 
     def get(self, name: str) -> Field:
+        """The field called ``name``."""
         if name not in FIELD_TYPES:
             raise KeyError(f"unknown discovery field {name!r}")
         field: Field = getattr(self, name)
         return field
 
     def set(self, name: str, field: Field) -> None:
+        """Replace the field called ``name``."""
         if name not in FIELD_TYPES:
             raise KeyError(f"unknown discovery field {name!r}")
         setattr(self, name, field)
 
     def items(self) -> list[tuple[str, Field]]:
+        """``(name, field)`` pairs in contract order."""
         return [(name, self.get(name)) for name in FIELD_NAMES]

@@ -91,6 +91,7 @@ class TriageReport(BaseModel):
     latency_ms: float | None = None
 
     def trigger_ids(self) -> list[str]:
+        """Ids of the raised triggers, in order."""
         return [trigger.id for trigger in self.triggers]
 
     def to_contract(self) -> dict[str, Any]:

@@ -7,9 +7,10 @@ against the text, and it never silences a deterministic check.  langchain is
 imported here only, never by ``assistant triage`` with the rules backend.
 
 Modules: ``schema`` (what the model fills), ``prompting`` (prompts/extract/),
-``client`` (ChatOpenAI, retries, errors), ``budget`` (tiktoken offline,
-chunking), ``quotes`` + ``verify`` (evidence checks), ``merge`` (with the rules
-result), ``prices`` (cost estimates), ``backend`` (:class:`LLMBackend`).
+``client`` (the structured call; model, retries and deadline come from
+``assistant.providers``), ``budget`` (tiktoken offline, chunking), ``quotes`` +
+``verify`` (evidence checks), ``merge`` (with the rules result), ``prices`` (cost
+estimates), ``backend`` (:class:`LLMBackend`).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import BackendError
 from ...policy import load_bundle
+from ...providers import Deadline
 from ...schema import FIELD_NAMES, DiscoveryFields, FieldStatus, Trigger, Usage
 from ...text import mask_sensitive
 from ..base import Backend, Extraction
@@ -89,6 +90,7 @@ class LLMBackend(Backend):
         rules: Backend | None = None,
         chat_model: BaseChatModel | None = None,
         http_client: Any | None = None,
+        transport: Any | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
@@ -100,17 +102,24 @@ class LLMBackend(Backend):
         self.rules = rules
         self._chat_model = chat_model
         self._http_client = http_client
+        self._transport = transport
         self._sleep = sleep
         self._client: ModelClient | None = None
 
     @property
     def label(self) -> str:
+        """The backend label in reports: ``llm:<model>``."""
         return f"llm:{self.llm.model}"
 
     def client(self) -> ModelClient:
+        """The model client, built on first use."""
         if self._client is None:
             self._client = ModelClient(
-                self.llm, chat_model=self._chat_model, http_client=self._http_client, sleep=self._sleep
+                self.llm,
+                chat_model=self._chat_model,
+                http_client=self._http_client,
+                transport=self._transport,
+                sleep=self._sleep,
             )
         return self._client
 
@@ -128,6 +137,7 @@ class LLMBackend(Backend):
 
     # -- extraction -------------------------------------------------------------------------
     def extract(self, doc: Document) -> Extraction:
+        """Rules first, then the model's verified findings merged over them (rules alone on failure)."""
         rules = self.rules.extract(doc)
         bundle = load_bundle(self.settings)
         prompts = PromptSet.build(self.settings, bundle.policy.discount_guardrail_pct)
@@ -141,10 +151,13 @@ class LLMBackend(Backend):
         triggers: dict[str, Trigger] = {}
         try:
             client = self.client()
+            deadline = Deadline(self.llm.timeout_s)  # one total deadline for every chunk of this text
             for chunk in chunks:
                 # doc.text is already masked; masking again is idempotent and guards the one path out
                 transcript = mask_sensitive(chunk.text)
-                result = client.call(prompts.messages(transcript, chunk.index + 1, len(chunks), focus))
+                result = client.call(
+                    prompts.messages(transcript, chunk.index + 1, len(chunks), focus), deadline=deadline
+                )
                 usage.calls += 1
                 usage.input_tokens += result.input_tokens
                 usage.output_tokens += result.output_tokens

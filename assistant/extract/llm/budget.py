@@ -119,10 +119,12 @@ class TokenCounter:
         self._encoding = _encoding(self.encoding_name, str(cache_dir))
 
     def __call__(self, text: str) -> int:
+        """Tokens in ``text``."""
         return len(self._encoding.encode(text, disallowed_special=()))
 
 
 def get_counter(model: str, home: Path) -> TokenCounter:
+    """A token counter for ``model`` (tiktoken, cached under ``home``)."""
     return TokenCounter(model, home / "tiktoken")
 
 

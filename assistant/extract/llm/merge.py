@@ -34,11 +34,14 @@ FREE_TEXT_LISTS = frozenset({"next_steps", "requested_responsibilities"})
 
 @dataclass
 class MergeStats:
+    """Counts of what the merge kept, added and overrode."""
+
     filled: int = 0
     sharpened: int = 0
     items_added: int = 0
 
     def as_dict(self) -> dict[str, int]:
+        """The counts as a plain dict (``Extraction.stats``)."""
         return {
             "llm_filled": self.filled,
             "llm_sharpened": self.sharpened,

@@ -28,11 +28,14 @@ class ModelPrice(BaseModel):
 
 
 class PriceTable(BaseModel):
+    """USD per 1M tokens per model (``policy/llm_prices.toml``)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     models: dict[str, ModelPrice]
 
     def lookup(self, model: str) -> ModelPrice | None:
+        """The price of ``model`` (exact name, then the longest matching prefix)."""
         name = model.lower().rsplit("/", 1)[-1]
         table = {key.lower(): price for key, price in self.models.items()}
         if name in table:
@@ -59,12 +62,14 @@ def _load(path: str, _mtime: float) -> PriceTable:
 
 
 def load_prices(policy_dir: Path) -> PriceTable:
+    """Read ``llm_prices.toml`` from ``policy_dir``."""
     path = policy_dir / PRICES_FILE
     mtime = path.stat().st_mtime if path.exists() else 0.0
     return _load(str(path), mtime)
 
 
 def is_local(base_url: str | None) -> bool:
+    """True for a model server on this machine (its calls cost nothing)."""
     host = urlparse(base_url).hostname if base_url else None
     return host in _LOOPBACK
 

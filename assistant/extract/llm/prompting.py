@@ -73,6 +73,7 @@ class PromptSet:
 
     @classmethod
     def build(cls, settings: Settings, guardrail_pct: float) -> PromptSet:
+        """Render the prompts for ``settings`` with the discount guardrail."""
         system = load_prompt("extract/system", settings=settings).render(
             use_cases=list(USE_CASES),
             guardrail_pct=f"{guardrail_pct:g}",
@@ -81,6 +82,7 @@ class PromptSet:
         return cls(system=system.strip() + "\n", settings=settings)
 
     def user(self, transcript: str, part: int, parts: int, fields: Sequence[str] = ()) -> str:
+        """The user message for one part of the transcript."""
         text = load_prompt("extract/user", settings=self.settings).render(
             transcript=transcript, part=part, parts=parts, fields=list(fields)
         )
@@ -89,6 +91,7 @@ class PromptSet:
     def messages(
         self, transcript: str, part: int = 1, parts: int = 1, fields: Sequence[str] = ()
     ) -> list[tuple[str, str]]:
+        """System and user messages for one call."""
         return [("system", self.system), ("human", self.user(transcript, part, parts, fields))]
 
 

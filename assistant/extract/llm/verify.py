@@ -189,6 +189,8 @@ class Candidate:
 
 @dataclass
 class VerifyStats:
+    """Counts of what the evidence checks downgraded, and why."""
+
     findings: int = 0
     kept: int = 0
     unlocated: int = 0  # quote not in the text, even after repair: dropped
@@ -201,9 +203,11 @@ class VerifyStats:
 
     @property
     def downgraded(self) -> int:
+        """Values downgraded by any check."""
         return self.unlocated + self.unsupported + self.hedged
 
     def as_dict(self) -> dict[str, int]:
+        """The counts as a plain dict (``Extraction.stats``)."""
         return {
             "llm_findings": self.findings,
             "llm_kept": self.kept,
@@ -286,6 +290,7 @@ class Verifier:
 
     # -- quotes -----------------------------------------------------------------------------
     def locate(self, quote: str) -> tuple[int, int] | None:
+        """``(start, end)`` of ``quote`` in the text, tolerant of whitespace; ``None`` when absent."""
         span = locate_quote(quote, self.text)
         if span and self.text[span[0] : span[1]] != quote:
             self.stats.repaired += 1
@@ -297,9 +302,11 @@ class Verifier:
         return self.text[line_start : line_end if line_end >= 0 else len(self.text)]
 
     def is_hedged(self, evidence: str) -> bool:
+        """True when the quote hedges (policy cue lists)."""
         return self.hedges.search(evidence) is not None or self.unknown_value.search(evidence) is not None
 
     def negated(self, text: str, start: int, end: int) -> bool:
+        """True when the mention at ``start:end`` is negated around it."""
         before = text[max(0, start - 40) : start]
         cut = max(before.rfind(ch) for ch in ".;!?,\n")
         before = before[cut + 1 :]
@@ -314,6 +321,7 @@ class Verifier:
 
     # -- findings ---------------------------------------------------------------------------
     def finding(self, item: Finding) -> list[Candidate]:
+        """The candidates a model finding supports once its quote and value are checked."""
         self.stats.findings += 1
         span = self.locate(item.quote)
         if span is None:
@@ -551,5 +559,6 @@ class Verifier:
         return check_trigger(self, item)
 
     def mentions(self, kind: str, text: str) -> list[tuple[LexiconEntry, int, int]]:
+        """Lexicon entries of ``kind`` mentioned in ``text`` with their offsets."""
         lexicon = self.bundle.lexicons.get(kind)
         return _mentions(lexicon, text) if lexicon else []
