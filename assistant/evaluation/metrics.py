@@ -98,6 +98,8 @@ class FieldScore(BaseModel):
     status_ok: bool
     value_ok: bool | None = None  # None: value not scored (gold missing or empty)
     items: tuple[int, int, int] | None = None  # (tp, fp, fn) for list fields whose value is scored
+    # a value the report marks confirmed: does it match gold?  None when nothing was confirmed
+    confirmed_ok: bool | None = None
 
 
 class EvidenceScore(BaseModel):
@@ -182,7 +184,11 @@ def score_case(
         items: tuple[int, int, int] | None = None
         if label.status != "missing" and not is_empty(label.value):
             value_ok, items = match_value(name, label, pred_value)
+        confirmed_ok: bool | None = None
+        if pred_status == "confirmed" and not is_empty(pred_value):
+            confirmed_ok = error is None and bool(value_ok) and label.status != "missing"
         fields[name] = FieldScore(
+            confirmed_ok=confirmed_ok,
             gold_status=label.status,
             pred_status=pred_status,
             gold_value=label.value,
@@ -448,6 +454,9 @@ METRICS: tuple[Metric, ...] = (
     Metric("triggers_overall.f1", "trigger F1 (micro)"),
     Metric("field_status_accuracy", "field status accuracy", gate="min_field_status_accuracy"),
     Metric("field_value_accuracy", "field value accuracy", gate="min_field_value_accuracy"),
+    Metric(
+        "confirmed_value_precision", "confirmed value precision", gate="min_confirmed_value_precision"
+    ),
     Metric("list_item_precision", "list item precision"),
     Metric("list_item_recall", "list item recall"),
     Metric("gate_accuracy", "gate accuracy"),
@@ -502,6 +511,8 @@ class RunSummary(BaseModel):
     field_value_accuracy: float | None = None
     list_item_precision: float | None = None
     list_item_recall: float | None = None
+    # share of values marked confirmed (over labelled fields) that match gold
+    confirmed_value_precision: float | None = None
     gate_accuracy: float | None = None
     evidence_total: int = 0
     evidence_verbatim: int = 0
@@ -577,6 +588,7 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
     item_tp = sum(a.item_tp for a in lists)
     item_fp = sum(a.item_fp for a in lists)
     item_fn = sum(a.item_fn for a in lists)
+    confirmed = [fs.confirmed_ok for c in cases for fs in c.fields.values() if fs.confirmed_ok is not None]
 
     gated = [c for c in cases if c.gate_ok is not None]
     ev_total = sum(c.evidence.total for c in cases)
@@ -608,6 +620,7 @@ def summarise(cases: Sequence[CaseScore], questions: QuestionSummary | None = No
         else None,
         list_item_precision=_round(_ratio(item_tp, item_tp + item_fp, 1.0)) if lists else None,
         list_item_recall=_round(_ratio(item_tp, item_tp + item_fn, 1.0)) if lists else None,
+        confirmed_value_precision=_round(sum(confirmed) / len(confirmed)) if confirmed else None,
         gate_accuracy=_round(sum(bool(c.gate_ok) for c in gated) / len(gated)) if gated else None,
         evidence_total=ev_total,
         evidence_verbatim=ev_ok,

@@ -53,6 +53,7 @@ class Thresholds(BaseModel):
     per_trigger: dict[str, PerTrigger] = Field(default_factory=dict)
     min_field_status_accuracy: float | None = _Unit
     min_field_value_accuracy: float | None = _Unit
+    min_confirmed_value_precision: float | None = _Unit
     min_evidence_verbatim_rate: float | None = Field(default=1.0, ge=0.0, le=1.0)
     min_case_pass_rate: float | None = _Unit
     max_errors: int | None = Field(default=0, ge=0)
