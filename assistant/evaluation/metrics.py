@@ -454,9 +454,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("triggers_overall.f1", "trigger F1 (micro)"),
     Metric("field_status_accuracy", "field status accuracy", gate="min_field_status_accuracy"),
     Metric("field_value_accuracy", "field value accuracy", gate="min_field_value_accuracy"),
-    Metric(
-        "confirmed_value_precision", "confirmed value precision", gate="min_confirmed_value_precision"
-    ),
+    Metric("confirmed_value_precision", "confirmed value precision", gate="min_confirmed_value_precision"),
     Metric("list_item_precision", "list item precision"),
     Metric("list_item_recall", "list item recall"),
     Metric("gate_accuracy", "gate accuracy"),

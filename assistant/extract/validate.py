@@ -146,44 +146,53 @@ def _clean_phrase(value: str, bundle: PolicyBundle) -> bool:
     return not (len(words) == 1 and len(text) < 4)
 
 
+def _text_ok(name: str, value: str, doc: Document, bundle: PolicyBundle, firms: set[str]) -> bool:
+    """Whether a free-text value is what field ``name`` holds."""
+    if name == "company":
+        return valid_company(value, doc, bundle)
+    if name in ("contact", "economic_buyer", "champion"):
+        # a vendor, the seller's rep, or the customer's firm itself is no person
+        return valid_person(value, doc, bundle) and value.strip().lower() not in firms
+    if name == "timeline":
+        return valid_timeline(value, bundle)
+    if name == "budget":
+        return not _says_nothing(value, bundle) and _clean_phrase(value, bundle)
+    if name == "decision_process":
+        return _clean_phrase(value, bundle)
+    if name == "contact_role":
+        return valid_title(value, bundle)
+    return True
+
+
+_TEXT_FIELDS = ("company", "contact", "economic_buyer", "champion", "timeline", "budget", "decision_process")
+_PHRASE_LISTS = ("next_steps", "requested_responsibilities")
+
+
 def validate_fields(fields: DiscoveryFields, doc: Document, bundle: PolicyBundle) -> list[str]:
     """Drop values that are not what their field holds; returns the names of the fields dropped."""
     dropped: list[str] = []
-
-    def drop(name: str) -> None:
-        fields.set(name, Field())
-        dropped.append(name)
-
-    for name in ("company",):
-        field = fields.get(name)
-        if field.present and isinstance(field.value, str) and not valid_company(field.value, doc, bundle):
-            drop(name)
+    company = fields.get("company")
+    if company.present and isinstance(company.value, str) and not valid_company(company.value, doc, bundle):
+        fields.set("company", Field())
+        dropped.append("company")
     firms = {str(fields.company.value).lower(), (doc.participants.customer_org or "").lower()} - {"", "none"}
-    for name in ("contact", "economic_buyer", "champion"):
+    for name in (*_TEXT_FIELDS[1:], "contact_role"):
         field = fields.get(name)
-        if not (field.present and isinstance(field.value, str)):
+        if (
+            field.present
+            and isinstance(field.value, str)
+            and not _text_ok(name, field.value, doc, bundle, firms)
+        ):
+            fields.set(name, Field())
+            dropped.append(name)
+    for name in _PHRASE_LISTS:
+        field = fields.get(name)
+        if not (field.present and isinstance(field.value, list)):
             continue
-        if not valid_person(field.value, doc, bundle) or field.value.strip().lower() in firms:
-            drop(name)  # a vendor, the seller's rep, or the customer's firm itself is no person
-    timeline = fields.get("timeline")
-    if timeline.present and isinstance(timeline.value, str) and not valid_timeline(timeline.value, bundle):
-        drop("timeline")
-    budget = fields.get("budget")
-    if budget.present and isinstance(budget.value, str) and _says_nothing(budget.value, bundle):
-        drop("budget")
-    for name in ("decision_process", "budget"):
-        field = fields.get(name)
-        if field.present and isinstance(field.value, str) and not _clean_phrase(field.value, bundle):
-            drop(name)
-    for name in ("next_steps", "requested_responsibilities"):
-        field = fields.get(name)
-        if field.present and isinstance(field.value, list):
-            kept = [item for item in field.value if isinstance(item, str) and _clean_phrase(item, bundle)]
-            if not kept:
-                drop(name)
-            elif len(kept) != len(field.value):
-                fields.set(name, field.model_copy(update={"value": kept}))
-    role = fields.get("contact_role")
-    if role.present and (isinstance(role.value, str) and not valid_title(role.value, bundle)):
-        drop("contact_role")
+        kept = [item for item in field.value if isinstance(item, str) and _clean_phrase(item, bundle)]
+        if not kept:
+            fields.set(name, Field())
+            dropped.append(name)
+        elif len(kept) != len(field.value):
+            fields.set(name, field.model_copy(update={"value": kept}))
     return dropped

@@ -36,16 +36,19 @@ class ParticipantVocabulary(_Vocabulary):
 
     @cached_property
     def omni_roles(self) -> re.Pattern[str]:
+        """Omni job titles a speaker may give themselves, as one pattern."""
         return phrase_regex(self.omni_self_roles)
 
     reference_regex: str = r"(?!x)x"
 
     @cached_property
     def references(self) -> re.Pattern[str]:
+        """Cues that a firm is named as the seller's reference customer."""
         return phrase_regex(self.reference_cues)
 
     @cached_property
     def reference_pattern(self) -> re.Pattern[str]:
+        """The compiled reference-customer pattern from policy."""
         return re.compile(self.reference_regex)
 
     @field_validator("reference_regex")
@@ -59,6 +62,7 @@ class ParticipantVocabulary(_Vocabulary):
 
     @cached_property
     def seller_section_names(self) -> frozenset[str]:
+        """Headings of sections that describe the seller (lower-cased)."""
         return frozenset(name.lower() for name in self.seller_sections)
 
     @cached_property
@@ -74,14 +78,17 @@ class ParticipantVocabulary(_Vocabulary):
 
     @cached_property
     def partner_org(self) -> re.Pattern[str]:
+        """Words that mark a partner or reseller firm."""
         return phrase_regex(self.partner_org_words)
 
     @cached_property
     def seller_org(self) -> re.Pattern[str]:
+        """Words that mark a payments seller's own firm."""
         return phrase_regex(self.seller_org_words)
 
     @cached_property
     def seller_self(self) -> re.Pattern[str]:
+        """Cues of a seller talking about itself."""
         return phrase_regex(self.seller_self_cues)
 
     def is_vendor(self, name: str) -> bool:
@@ -118,23 +125,28 @@ class ValueRules(_Vocabulary):
 
     @cached_property
     def decision(self) -> re.Pattern[str]:
+        """Words of a decision process."""
         return phrase_regex(self.decision_words)
 
     @cached_property
     def subject(self) -> re.Pattern[str]:
+        """Email subject prefixes ("Re:", "Fwd:") at the start of a value."""
         prefixes = "|".join(re.escape(p) for p in self.subject_prefixes) or r"(?!x)x"
         return re.compile(rf"^\s*(?:(?:{prefixes})\s*:\s*)+", re.IGNORECASE)
 
     @cached_property
     def not_company(self) -> frozenset[str]:
+        """Words that are never a company name (lower-cased)."""
         return frozenset(word.lower() for word in self.not_company_words)
 
     @cached_property
     def titles(self) -> frozenset[str]:
+        """Job-title words (lower-cased)."""
         return frozenset(word.lower() for word in self.title_words)
 
     @cached_property
     def duration(self) -> re.Pattern[str]:
+        """A length of time ("45 min"), which is no timeline."""
         units = "|".join(re.escape(unit) for unit in sorted(self.duration_units, key=len, reverse=True))
         return re.compile(
             rf"(?:\d+(?:[.,]\d+)?|an?|one|half\s+an?|thirty|forty[- ]five|fifteen|twenty|ninety)\s*-?\s*(?:{units})\b",
@@ -143,12 +155,15 @@ class ValueRules(_Vocabulary):
 
     @cached_property
     def nothing(self) -> frozenset[str]:
+        """Phrases that say nothing was stated ("not discussed")."""
         return frozenset(phrase.lower() for phrase in self.nothing_said)
 
     @cached_property
     def payments(self) -> re.Pattern[str]:
+        """Words that show a text is about payments."""
         return phrase_regex(self.payments_words)
 
     @cached_property
     def empty(self) -> frozenset[str]:
+        """Filler words that make no value on their own."""
         return frozenset(word.lower() for word in self.empty_words)
