@@ -213,11 +213,6 @@ class CommitmentCues(_Strict):
     reported_regex: str
 
 
-class ResponsibilityCues(_Strict):
-    request_regex: str
-    offer_regex: str
-
-
 class ToolingCues(_Strict):
     nonstandard_regex: str
     unclear_regex: str
@@ -232,7 +227,6 @@ class Signals(_Strict):
     deal: DealCues
     pricing: PricingCues
     commitment: CommitmentCues
-    responsibility: ResponsibilityCues
     tooling: ToolingCues
 
     @model_validator(mode="after")
@@ -253,8 +247,6 @@ class Signals(_Strict):
             self.commitment.admin_regex,
             self.commitment.guard_regex,
             self.commitment.reported_regex,
-            self.responsibility.request_regex,
-            self.responsibility.offer_regex,
             self.tooling.nonstandard_regex,
             self.tooling.unclear_regex,
         ]

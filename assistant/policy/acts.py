@@ -1,0 +1,284 @@
+"""The acts vocabulary (``policy/acts.toml``): models, validation and the one reader.
+
+Acts (ask, wish, relay, offer, promise, agree, decline, defer, withdraw), targets,
+work items, owners and pricing asks are phrase lists a sales-ops lead can extend.
+Everything that reads them (the acts layer of the rules backend, the checks, the
+LLM verifier) goes through :class:`ActVocabulary` and its matchers, so there is
+one copy of each phrase.
+
+Phrase notation: ``{target}`` expands to every phrase under ``[targets]``;
+``A ... B`` matches A and then B later in the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "ACT_NAMES",
+    "ActEntry",
+    "ActVocabulary",
+    "GapPhrases",
+    "PricingEntry",
+]
+
+ACT_NAMES = (
+    "ask",
+    "ask_us",
+    "wish",
+    "relay",
+    "offer",
+    "promise",
+    "agree",
+    "decline",
+    "defer",
+    "withdraw",
+    "keep",
+    "enquire",
+)
+OWNER_KINDS = ("terminal_vendor", "kif", "gateway", "processor")
+_MAX_PHRASE = 80
+_GAP = " ... "
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_phrases(phrases: list[str]) -> list[str]:
+    for phrase in phrases:
+        if not phrase.strip() or len(phrase) > _MAX_PHRASE:
+            raise ValueError(f"phrase {phrase[:40]!r} must be 1-{_MAX_PHRASE} characters")
+        if phrase != phrase.lower():
+            raise ValueError(f"phrase {phrase!r} must be lower-case")
+    return phrases
+
+
+class Targets(_Strict):
+    phrases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+
+    _lower = field_validator("phrases")(_check_phrases)
+
+
+class ActEntry(_Strict):
+    name: Literal[
+        "ask",
+        "ask_us",
+        "wish",
+        "relay",
+        "offer",
+        "promise",
+        "agree",
+        "decline",
+        "defer",
+        "withdraw",
+        "keep",
+        "enquire",
+    ]
+    description: str = ""
+    phrases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+
+    _lower = field_validator("phrases")(_check_phrases)
+
+
+class WorkVocabulary(_Strict):
+    anaphora: list[str]
+    generic: list[str]
+    owner_refs: list[str]
+    omni_own: list[str]
+
+    _lower = field_validator("anaphora", "generic", "owner_refs", "omni_own")(_check_phrases)
+
+
+class Parties(_Strict):
+    terminal_vendor: list[str]
+    kif: list[str]
+    gateway: list[str]
+    processor: list[str]
+
+    def by_kind(self) -> dict[str, list[str]]:
+        return {kind: list(getattr(self, kind)) for kind in OWNER_KINDS}
+
+
+class PricingEntry(_Strict):
+    name: str
+    phrases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=1)
+    counter_examples: list[str] = Field(default_factory=list)
+
+    _lower = field_validator("phrases")(_check_phrases)
+
+
+class PricingExclude(_Strict):
+    phrases: list[str]
+
+
+class MoneyCues(_Strict):
+    reference: list[str]
+    reduction: list[str]
+
+
+@dataclass(frozen=True)
+class GapHit:
+    start: int
+    end: int
+    phrase: str
+
+
+class GapPhrases:
+    """Phrases on word boundaries (a token dictionary, not a regex), ``A ... B`` meaning A then B later."""
+
+    def __init__(self, phrases: list[str]) -> None:
+        from ..extract.rules.matcher import PhraseSet  # the one phrase matcher; imported late (cycle)
+
+        self._plain = PhraseSet.of(tuple(p for p in phrases if _GAP not in p))
+        self._gapped = [
+            (PhraseSet.of((head,)), PhraseSet.of((tail,)))
+            for head, tail in (p.split(_GAP, 1) for p in phrases if _GAP in p)
+        ]
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> GapHit | None:
+        """The first (leftmost) hit in ``text[start:end]``, or ``None``."""
+        end = len(text) if end is None else end
+        best: GapHit | None = None
+        match = self._plain.search(text, start, end)
+        if match is not None:
+            best = GapHit(match.start(), match.end(), match.group().lower())
+        for head, tail in self._gapped:
+            first = head.search(text, start, end)
+            if first is None or (best is not None and first.start() >= best.start):
+                continue
+            second = tail.search(text, first.end(), end)
+            if second is not None:
+                best = GapHit(first.start(), second.end(), f"{first.group()} ... {second.group()}".lower())
+        return best
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> list[GapHit]:
+        """Every hit, left to right, not overlapping."""
+        end = len(text) if end is None else end
+        hits: list[GapHit] = []
+        position = start
+        while position < end:
+            hit = self.search(text, position, end)
+            if hit is None:
+                break
+            hits.append(hit)
+            position = max(hit.end, hit.start + 1)
+        return hits
+
+
+class ClassifierSettings(_Strict):
+    weights: str = Field(pattern=r"^[\w.\-]+\.npz$")
+    request_threshold: float = Field(ge=0.0, le=1.0)
+    promise_threshold: float = Field(ge=0.0, le=1.0)
+
+
+class ActVocabulary(_Strict):
+    """``policy/acts.toml``, validated, with compiled matchers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    targets: Targets
+    acts: list[ActEntry]
+    work: WorkVocabulary
+    parties: Parties
+    pricing: list[PricingEntry]
+    pricing_exclude: PricingExclude
+    money: MoneyCues
+    classifier: ClassifierSettings
+    root: str = ""  # the policy folder it was read from (set by the loader; weights live there)
+
+    @field_validator("acts")
+    @classmethod
+    def _every_act_once(cls, acts: list[ActEntry]) -> list[ActEntry]:
+        names = [entry.name for entry in acts]
+        missing = [name for name in ACT_NAMES if name not in names]
+        if missing or len(set(names)) != len(names):
+            raise ValueError(f"each act once: missing {missing}, got {names}")
+        return acts
+
+    def expand(self, phrases: list[str]) -> list[str]:
+        """``{target}`` replaced by every target phrase."""
+        out: list[str] = []
+        for phrase in phrases:
+            if "{target}" in phrase:
+                out.extend(phrase.replace("{target}", target) for target in self.targets.phrases)
+            else:
+                out.append(phrase)
+        return out
+
+    @cached_property
+    def act_matchers(self) -> dict[str, GapPhrases]:
+        return {entry.name: GapPhrases(self.expand(entry.phrases)) for entry in self.acts}
+
+    @cached_property
+    def target_matcher(self) -> GapPhrases:
+        return GapPhrases(self.targets.phrases)
+
+    @cached_property
+    def anaphora_matcher(self) -> GapPhrases:
+        return GapPhrases(self.work.anaphora)
+
+    @cached_property
+    def generic_work_matcher(self) -> GapPhrases:
+        return GapPhrases(self.work.generic)
+
+    @cached_property
+    def owner_ref_matcher(self) -> GapPhrases:
+        return GapPhrases(self.work.owner_refs)
+
+    @cached_property
+    def omni_own_matcher(self) -> GapPhrases:
+        return GapPhrases(self.work.omni_own)
+
+    @cached_property
+    def party_matchers(self) -> dict[str, GapPhrases]:
+        return {kind: GapPhrases(words) for kind, words in self.parties.by_kind().items()}
+
+    @cached_property
+    def pricing_matchers(self) -> list[tuple[str, GapPhrases]]:
+        return [(entry.name, GapPhrases(entry.phrases)) for entry in self.pricing]
+
+    @cached_property
+    def pricing_exclude_matcher(self) -> GapPhrases:
+        return GapPhrases(self.pricing_exclude.phrases)
+
+    @cached_property
+    def money_reference_matcher(self) -> GapPhrases:
+        return GapPhrases(self.money.reference)
+
+    @cached_property
+    def money_reduction_matcher(self) -> GapPhrases:
+        return GapPhrases(self.money.reduction)
+
+    def acts_in(self, text: str, start: int = 0, end: int | None = None) -> dict[str, GapHit]:
+        """Every act with a cue in ``text[start:end]`` and its first hit."""
+        found: dict[str, GapHit] = {}
+        for name, matcher in self.act_matchers.items():
+            hit = matcher.search(text, start, end)
+            if hit is not None:
+                found[name] = hit
+        return found
+
+    def pricing_ask(self, text: str) -> tuple[str, GapHit] | None:
+        """The first pricing exception named in ``text`` that no exclusion covers."""
+        excluded = self.pricing_exclude_matcher.finditer(text)
+        for name, matcher in self.pricing_matchers:
+            for hit in matcher.finditer(text):
+                if not any(e.start <= hit.start < e.end or hit.start <= e.start < hit.end for e in excluded):
+                    return name, hit
+        return None
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case word tokens (shared by the classifier features)."""
+    return _WORD.findall(text.lower().replace("’", "'"))
