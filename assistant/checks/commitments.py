@@ -1,12 +1,20 @@
 """Promises made without authority: price, discount, dates or scope.
 
 Only Omni Leadership may commit pricing exceptions, dates or scope deviations.
-A commitment is a sentence by someone at Omni, the external rep, or the note's
-author (first person) that pairs a commitment phrase ("we'll", "I told them",
-"guaranteed") with a price, date or scope object, and is not guarded ("can't
-commit until the SME reviews", "pending approval").  A customer reporting
-"your rep told us ..." counts, and so does a "yes" from Omni or the rep to a
-customer's "can you get us certified by March?".
+Decided from the acts layer (:mod:`assistant.extract.rules.acts`):
+
+* someone at Omni, the external rep, or the note's author makes a promise or an
+  offer (act ``promise`` / ``offer``) whose object is a price, a date or scope;
+* the customer reports one ("your rep told us ..."): a relay whose subject is on
+  Omni's side (a target: "your rep", "your team", "Omni");
+* Omni or the rep says yes (act ``agree``) to the customer's "can you get us
+  certified by March?".
+
+A decline, a deferral or a reported question by the one asked ("I can't commit",
+"I'll take it back to leadership", "she asked whether...") stops it; hedging by
+the promiser ("should be fine, I reckon") does not.  Where the lists find no
+promise, the trained classifier (:mod:`assistant.extract.rules.act_model`) decides
+Omni-side clauses that carry an object.
 """
 
 from __future__ import annotations
@@ -15,17 +23,27 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..extract.rules.act_model import promise_probability
+from ..extract.rules.acts import Clause, document_clauses
 from ..extract.rules.assess import State
 from ..extract.rules.context import Context
 from ..text import CUSTOMER, OMNI, REP, UNKNOWN, Sentence
 
 __all__ = ["Commitment", "find_commitments"]
 
+_STOPS = ("decline", "defer", "enquire")
+_RELAYER = re.compile(r"\b(?:he|she|they)\s*$", re.IGNORECASE)
+_LAUNCH = re.compile(r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Commitment:
     sentences: tuple[Sentence, ...]
     kind: str  # "price", "dates" or "scope"
+    by: str = UNKNOWN  # side of whoever promised (external_rep, omni, unknown)
+    title: str | None = None  # Omni sub-role of the promiser, when known
+    name: str | None = None  # the promiser's name as written, when known
+    learned: bool = False  # decided by the classifier
 
 
 @lru_cache(maxsize=32)
@@ -44,60 +62,101 @@ def _object(ctx: Context, text: str) -> str | None:
     return None
 
 
-def _guarded(ctx: Context, text: str) -> bool:
-    return bool(_re(ctx.bundle.signals.commitment.guard_regex).search(text))
-
-
 def _is_leadership(sentence: Sentence) -> bool:
     return sentence.role == OMNI and sentence.title == "leadership"
 
 
+def _reported(clause: Clause) -> bool:
+    """ "Your rep told us ...", "they told us Omni would ...": a promise by Omni's side, reported."""
+    relay = clause.acts.get("relay")
+    if relay is None or clause.target is None:
+        return False
+    if clause.target.start < relay.start:
+        return True
+    return _RELAYER.search(clause.sentence.text[clause.start : relay.start]) is not None
+
+
+def _who(sentence: Sentence) -> tuple[str, str | None, str | None]:
+    speaker = sentence.speaker
+    return sentence.role, sentence.title, speaker.name if speaker else None
+
+
 def find_commitments(ctx: Context) -> list[Commitment]:
-    cues = ctx.bundle.signals.commitment
-    commit_res = [_re(pattern) for pattern in cues.commit_regex]
-    reported = _re(cues.reported_regex)
-    admin = _re(cues.admin_regex)
+    """Every unapproved commitment in the document, with who made it."""
+    cached = ctx.memo.get("commitments")
+    if cached is None:
+        cached = ctx.memo["commitments"] = _find(ctx)
+    return list(cached)  # type: ignore[call-overload]
+
+
+def _find(ctx: Context) -> list[Commitment]:
+    by_sentence: dict[int, list[Clause]] = {}
+    for clause in document_clauses(ctx):
+        by_sentence.setdefault(clause.sentence.index, []).append(clause)
+    admin = _re(ctx.bundle.signals.commitment.admin_regex)
     found: list[Commitment] = []
-    for sentence in ctx.doc.sentences:
-        text = sentence.text
+    for clauses in by_sentence.values():
+        sentence = clauses[0].sentence
         if _is_leadership(sentence):
             continue
-        hits = [match for pattern in commit_res if (match := pattern.search(text))]
-        committing = bool(hits)
-        reporting = reported.search(text) is not None
-        if not (committing or reporting or (sentence.role == CUSTOMER and sentence.is_question)):
+        text = sentence.text
+        promise = next((c.first("promise", "offer") for c in clauses if c.has("promise", "offer")), None)
+        reporting = any(_reported(c) for c in clauses)
+        if not (promise or reporting or (sentence.role == CUSTOMER and sentence.is_question)):
+            learned = _learned(ctx, clauses)
+            if learned is not None:
+                found.append(learned)
             continue
-        first = min((match.start() for match in hits), default=len(text))
-        if ctx.assessor.third_party(sentence, sentence.start + first):
-            continue  # "the last vendor promised us everything" (but "match the competitor's price" is ours)
+        if (
+            promise is not None
+            and not reporting
+            and ctx.assessor.third_party(sentence, sentence.start + promise.start)
+        ):
+            continue  # "the last vendor promised us everything"
         kind = _object(ctx, text)
-        if kind is None or _guarded(ctx, text):
+        if kind is None or any(c.has(*_STOPS) for c in clauses):
             continue
         if reporting:
-            found.append(Commitment((sentence,), kind))
+            found.append(Commitment((sentence,), kind, REP))
             continue
         if sentence.role == CUSTOMER:
-            if sentence.is_question:
-                reply = ctx.assessor.answer_to(sentence)
-                if (
-                    reply
-                    and reply[0] is State.CONFIRMED
-                    and reply[1].role in (OMNI, REP)
-                    and not _is_leadership(reply[1])
-                ):
-                    answer = reply[1]
-                    if not _guarded(ctx, " ".join(s.text for s in ctx.doc.turn_sentences(answer))):
-                        found.append(Commitment((sentence, answer), kind))
+            answered = _agreed(ctx, sentence, kind) if sentence.is_question else None
+            if answered is not None:
+                found.append(answered)
             continue
         if sentence.role not in (OMNI, REP, UNKNOWN) or sentence.is_question:
             continue
-        if not committing:
-            continue
-        if (
-            admin.search(text)
-            and kind == "dates"
-            and not re.search(r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", text, re.IGNORECASE)
-        ):
+        if admin.search(text) and kind == "dates" and not _LAUNCH.search(text):
             continue  # "I'll send the deck by Friday"
-        found.append(Commitment((sentence,), kind))
+        found.append(Commitment((sentence,), kind, *_who(sentence)))
     return found
+
+
+def _agreed(ctx: Context, question: Sentence, kind: str) -> Commitment | None:
+    """A yes from Omni or the rep to the customer's "can you get us certified by March?"."""
+    reply = ctx.assessor.answer_to(question)
+    if not reply or reply[0] is not State.CONFIRMED:
+        return None
+    answer = reply[1]
+    if answer.role not in (OMNI, REP) or _is_leadership(answer):
+        return None
+    turn = ctx.doc.turn_sentences(answer)
+    stopped = any(clause.has(*_STOPS) for clause in document_clauses(ctx) if clause.sentence in turn)
+    if stopped:
+        return None
+    return Commitment((question, answer), kind, *_who(answer))
+
+
+def _learned(ctx: Context, clauses: list[Clause]) -> Commitment | None:
+    """The classifier's promise on an Omni-side, first-person clause with an object and no stop."""
+    sentence = clauses[0].sentence
+    if sentence.role not in (OMNI, REP) or sentence.is_question or any(c.has(*_STOPS) for c in clauses):
+        return None
+    threshold = ctx.bundle.acts.classifier.promise_threshold
+    for clause in clauses:
+        if not clause.first_person:
+            continue
+        kind = _object(ctx, clause.text)
+        if kind is not None and promise_probability(ctx, clause) >= threshold:
+            return Commitment((sentence,), kind, *_who(sentence), learned=True)
+    return None

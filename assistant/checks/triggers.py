@@ -122,7 +122,7 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
             evidence.extend(ctx.quote_sentence(item[1]) for item in over if item[0] == top)
     exceptions = find_pricing_exceptions(ctx)
     if exceptions:
-        details.append("pricing exception: " + ", ".join(dict.fromkeys(e.phrase.lower() for e in exceptions)))
+        details.append("pricing exception: " + ", ".join(dict.fromkeys(e.kind for e in exceptions)))
         evidence.extend(ctx.quote_sentence(e.sentence) for e in exceptions)
     if not details:
         return None
@@ -141,7 +141,19 @@ def check_responsibility(fields: DiscoveryFields, ctx: Context) -> Trigger | Non
         return None
     items = ", ".join(dict.fromkeys(request.item for request in transfers))
     detail = f"{items}, which belongs to " + " / ".join(_OWNER_WORDS[o] for o in owners)
-    return _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+    trigger = _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+    # extension of the contract: each transfer with its owner and who asked (or offered)
+    trigger.transfers = [  # type: ignore[attr-defined]
+        {
+            "item": request.item,
+            "owner": request.owner,
+            "asked_by": request.speaker,
+            "offered": request.offered,
+            "quote": ctx.quote_sentence(request.sentence),
+        }
+        for request in transfers
+    ]
+    return trigger
 
 
 def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
@@ -150,7 +162,19 @@ def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
         return None
     kinds = ", ".join(dict.fromkeys(c.kind for c in commitments))
     evidence = [ctx.quote_sentence(sentence) for c in commitments for sentence in c.sentences]
-    return _trigger(ctx.bundle, "unapproved_commitment", evidence, kinds)
+    trigger = _trigger(ctx.bundle, "unapproved_commitment", evidence, kinds)
+    # extension of the contract: every commitment with who made it
+    trigger.commitments = [  # type: ignore[attr-defined]
+        {
+            "kind": c.kind,
+            "by": c.by,
+            "title": c.title,
+            "name": c.name,
+            "quote": ctx.quote_sentence(c.sentences[-1]),
+        }
+        for c in commitments
+    ]
+    return trigger
 
 
 CHECKS: tuple[Callable[[DiscoveryFields, Context], Trigger | None], ...] = (

@@ -84,10 +84,26 @@ class ActEntry(_Strict):
     ]
     description: str = ""
     phrases: list[str] = Field(min_length=1)
+    # composed phrases: every subject + modal + (optional adverb) + verb ("we could probably absorb")
+    subjects: list[str] = Field(default_factory=list)
+    modals: list[str] = Field(default_factory=list)
+    adverbs: list[str] = Field(default_factory=list)
+    verbs: list[str] = Field(default_factory=list)
     examples: list[str] = Field(min_length=1)
     counter_examples: list[str] = Field(default_factory=list)
 
-    _lower = field_validator("phrases")(_check_phrases)
+    _lower = field_validator("phrases", "subjects", "modals", "adverbs", "verbs")(_check_phrases)
+
+    def composed(self) -> list[str]:
+        """The subject + modal + adverb + verb phrases."""
+        out: list[str] = []
+        for subject in self.subjects:
+            for modal in self.modals:
+                head = f"{subject}{modal}" if modal.startswith("'") else f"{subject} {modal}"
+                for verb in self.verbs:
+                    out.append(f"{head} {verb}")
+                    out.extend(f"{head} {adverb} {verb}" for adverb in self.adverbs)
+        return out
 
 
 class WorkVocabulary(_Strict):
@@ -207,18 +223,20 @@ class ActVocabulary(_Strict):
         return acts
 
     def expand(self, phrases: list[str]) -> list[str]:
-        """``{target}`` replaced by every target phrase."""
+        """``{target}`` replaced by every target phrase, plus spellings without apostrophes ("cant")."""
         out: list[str] = []
         for phrase in phrases:
             if "{target}" in phrase:
                 out.extend(phrase.replace("{target}", target) for target in self.targets.phrases)
             else:
                 out.append(phrase)
-        return out
+        return out + [variant for phrase in out if (variant := _unapostrophed(phrase)) is not None]
 
     @cached_property
     def act_matchers(self) -> dict[str, GapPhrases]:
-        return {entry.name: GapPhrases(self.expand(entry.phrases)) for entry in self.acts}
+        return {
+            entry.name: GapPhrases(self.expand([*entry.phrases, *entry.composed()])) for entry in self.acts
+        }
 
     @cached_property
     def target_matcher(self) -> GapPhrases:
@@ -277,6 +295,22 @@ class ActVocabulary(_Strict):
                 if not any(e.start <= hit.start < e.end or hit.start <= e.start < hit.end for e in excluded):
                     return name, hit
         return None
+
+
+# apostrophe-less spellings that are other words ("we'll" -> "well"): not generated
+_NOT_VARIANTS = frozenset({"well", "wed", "hell", "shell", "were", "ill", "id", "shed", "hed", "wont"})
+
+
+def _unapostrophed(phrase: str) -> str | None:
+    """ "can't commit" -> "cant commit" (speech-to-text and Slack drop apostrophes), or None."""
+    if "'" not in phrase:
+        return None
+    words = [
+        word.replace("'", "") if word.replace("'", "") not in _NOT_VARIANTS else word
+        for word in phrase.split()
+    ]
+    variant = " ".join(words)
+    return variant if variant != phrase else None
 
 
 def words_of(text: str) -> list[str]:
