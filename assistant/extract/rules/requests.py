@@ -117,7 +117,15 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
     offer = clause.first("offer")
     if offer is not None and owner and side in (OMNI, REP, UNKNOWN) and not clause.has("decline", "keep"):
         return Request(sentence, _label(work, clause), owner, True, speaker=side)
-    learned = asked is None and owner and side in _ASKING_SIDES and not clause.has("keep", "decline", "offer")
+    learned = (
+        asked is None
+        and work is not None
+        and owner
+        and work.via != "anaphora"  # the model decides on work named in the clause itself
+        and clause.target is not None
+        and side in _ASKING_SIDES
+        and not clause.has("keep", "decline", "offer")
+    )
     if learned and request_probability(ctx, clause) >= ctx.bundle.acts.classifier.request_threshold:
         return Request(sentence, _label(work, clause), owner, False, speaker=side, learned=True)
     return None
