@@ -33,6 +33,13 @@ __all__ = ["Commitment", "find_commitments"]
 
 _STOPS = ("decline", "defer", "enquire")
 _RELAYER = re.compile(r"\b(?:he|she|they)\s*$", re.IGNORECASE)
+# "by Friday", "in 10 weeks", "way before that": a deadline attached to the promise
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|within|in)\s+(?:(?:the\s+)?end\s+of\s+)?(?:next\s+)?"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:in|within)\s+\d{1,2}\s*(?:weeks?|months?|days?)\b"
+    r"|\b\d{1,2}\s*(?:weeks?|months?)\s+tops\b",
+    re.IGNORECASE,
+)
 _LAUNCH = re.compile(r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", re.IGNORECASE)
 
 
@@ -51,15 +58,23 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def _object(ctx: Context, text: str) -> str | None:
+def _object(ctx: Context, text: str, clauses: list[Clause] | None = None) -> str | None:
+    """What is promised: a price, a date, or scope (another party's work named in the clauses is scope)."""
     cues = ctx.bundle.signals.commitment
     if _re(cues.price_regex).search(text):
         return "price"
-    if _re(cues.date_regex).search(text):
+    if _re(cues.date_regex).search(text) or _DEADLINE.search(text):
         return "dates"
     if _re(cues.scope_regex).search(text):
         return "scope"
+    if clauses and any(_promises_work(c) for c in clauses):
+        return "scope"
     return None
+
+
+def _promises_work(clause: Clause) -> bool:
+    """A promise or offer in the same clause as another party's work ("leave that bit with us")."""
+    return clause.has("promise", "offer") and clause.work is not None and clause.work.owner is not None
 
 
 def _is_leadership(sentence: Sentence) -> bool:
@@ -69,11 +84,23 @@ def _is_leadership(sentence: Sentence) -> bool:
 def _reported(clause: Clause) -> bool:
     """ "Your rep told us ...", "they told us Omni would ...": a promise by Omni's side, reported."""
     relay = clause.acts.get("relay")
-    if relay is None or clause.target is None:
+    if relay is None:
         return False
-    if clause.target.start < relay.start:
+    if clause.target is not None and clause.target.start < relay.start:
         return True
-    return _RELAYER.search(clause.sentence.text[clause.start : relay.start]) is not None
+    # "he told us 'we can definitely have that done by June'": a first-person promise, relayed
+    promise = clause.acts.get("promise")
+    after = clause.target is not None or (promise is not None and promise.end > relay.end)
+    return after and _RELAYER.search(clause.sentence.text[clause.start : relay.start]) is not None
+
+
+def _asked_first(clauses: list[Clause], promise: object) -> bool:
+    for clause in clauses:
+        ask = clause.first("ask", "wish")
+        hit = clause.first("promise", "offer")
+        if ask is not None and hit is not None and ask.start <= hit.start:
+            return True
+    return False
 
 
 def _who(sentence: Sentence) -> tuple[str, str | None, str | None]:
@@ -113,7 +140,7 @@ def _find(ctx: Context) -> list[Commitment]:
             and ctx.assessor.third_party(sentence, sentence.start + promise.start)
         ):
             continue  # "the last vendor promised us everything"
-        kind = _object(ctx, text)
+        kind = _object(ctx, text, clauses)
         if kind is None or any(c.has(*_STOPS) for c in clauses):
             continue
         if reporting:
@@ -126,8 +153,11 @@ def _find(ctx: Context) -> list[Commitment]:
             continue
         if sentence.role not in (OMNI, REP, UNKNOWN) or sentence.is_question:
             continue
-        if admin.search(text) and kind == "dates" and not _LAUNCH.search(text):
-            continue  # "I'll send the deck by Friday"
+        own_task = admin.search(text) or ctx.bundle.acts.omni_own_matcher.search(text)
+        if own_task and kind == "dates" and not _LAUNCH.search(text):
+            continue  # "I'll send the deck by Friday", "recap by Thursday"
+        if _asked_first(clauses, promise):
+            continue  # "it'd be helpful if Omni can do the onboarding": an ask, not a promise
         found.append(Commitment((sentence,), kind, *_who(sentence)))
     return found
 
@@ -156,7 +186,7 @@ def _learned(ctx: Context, clauses: list[Clause]) -> Commitment | None:
     for clause in clauses:
         if not clause.first_person:
             continue
-        kind = _object(ctx, clause.text)
+        kind = _object(ctx, clause.text, [clause])
         if kind is not None and promise_probability(ctx, clause) >= threshold:
             return Commitment((sentence,), kind, *_who(sentence), learned=True)
     return None

@@ -128,6 +128,8 @@ class Parties(_Strict):
 class PricingEntry(_Strict):
     name: str
     phrases: list[str] = Field(min_length=1)
+    # when set, one of these must be in the sentence or the two before ("match it" after a competing quote)
+    context: list[str] = Field(default_factory=list)
     examples: list[str] = Field(min_length=1)
     counter_examples: list[str] = Field(default_factory=list)
 
@@ -139,7 +141,8 @@ class PricingExclude(_Strict):
 
 
 class MoneyCues(_Strict):
-    reference: list[str]
+    quote: list[str]
+    budget: list[str]
     reduction: list[str]
 
 
@@ -263,16 +266,23 @@ class ActVocabulary(_Strict):
         return {kind: GapPhrases(words) for kind, words in self.parties.by_kind().items()}
 
     @cached_property
-    def pricing_matchers(self) -> list[tuple[str, GapPhrases]]:
-        return [(entry.name, GapPhrases(entry.phrases)) for entry in self.pricing]
+    def pricing_matchers(self) -> list[tuple[str, GapPhrases, GapPhrases | None]]:
+        return [
+            (entry.name, GapPhrases(entry.phrases), GapPhrases(entry.context) if entry.context else None)
+            for entry in self.pricing
+        ]
 
     @cached_property
     def pricing_exclude_matcher(self) -> GapPhrases:
         return GapPhrases(self.pricing_exclude.phrases)
 
     @cached_property
-    def money_reference_matcher(self) -> GapPhrases:
-        return GapPhrases(self.money.reference)
+    def money_quote_matcher(self) -> GapPhrases:
+        return GapPhrases(self.money.quote)
+
+    @cached_property
+    def money_budget_matcher(self) -> GapPhrases:
+        return GapPhrases(self.money.budget)
 
     @cached_property
     def money_reduction_matcher(self) -> GapPhrases:
@@ -287,10 +297,19 @@ class ActVocabulary(_Strict):
                 found[name] = hit
         return found
 
-    def pricing_ask(self, text: str) -> tuple[str, GapHit] | None:
-        """The first pricing exception named in ``text`` that no exclusion covers."""
+    def pricing_ask(self, text: str, context: str | None = None) -> tuple[str, GapHit] | None:
+        """The first pricing exception named in ``text`` that no exclusion covers.
+
+        ``context`` is the text just before (an entry with context words needs one there or in ``text``).
+        """
         excluded = self.pricing_exclude_matcher.finditer(text)
-        for name, matcher in self.pricing_matchers:
+        for name, matcher, needs in self.pricing_matchers:
+            if (
+                needs is not None
+                and needs.search(text) is None
+                and (context is None or needs.search(context) is None)
+            ):
+                continue
             for hit in matcher.finditer(text):
                 if not any(e.start <= hit.start < e.end or hit.start <= e.start < hit.end for e in excluded):
                     return name, hit

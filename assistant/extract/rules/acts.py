@@ -188,7 +188,8 @@ def _parties_in(ctx: Context, sentence: Sentence, start: int, end: int) -> list[
             local = mention.start - sentence.start
             if start <= local < end:
                 after = text[mention.end - sentence.start : mention.end - sentence.start + 2]
-                found.append((kind, bool(_POSSESSIVE.match(after)), local))
+                possessive = mention.surface.endswith(("'s", "’s")) or bool(_POSSESSIVE.match(after))
+                found.append((kind, possessive, local))
         hit = ctx.bundle.acts.party_matchers[kind].search(text, start, end)
         if hit is not None:
             possessive = hit.phrase.endswith("'s") or bool(_POSSESSIVE.match(text[hit.end : hit.end + 2]))

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...text import OMNI, REP, Sentence
+from ...policy.acts import GapPhrases
+from ...text import CUSTOMER, OMNI, REP, Sentence
 from .context import Context
 from .numbers import NumberMatch, find_money, find_numbers
 
@@ -51,25 +52,45 @@ def _exceptions(ctx: Context) -> list[PricingException]:
     for sentence in ctx.doc.sentences:
         if sentence.role in (OMNI, REP) and sentence.is_question:
             continue
-        hit = vocabulary.pricing_ask(sentence.text)
+        before = " ".join(s.text for s in ctx.doc.sentences[max(0, sentence.index - 2) : sentence.index])
+        hit = vocabulary.pricing_ask(sentence.text, before)
         if hit is None:
             continue
         name, span = hit
         start, end = sentence.start + span.start, sentence.start + span.end
-        if ctx.assessor.negated_before(sentence, start, end, []):
+        if ctx.assessor.negated_before(sentence, start, end, []) or _not_ours(ctx, sentence, span.start):
             continue
-        acts = vocabulary.acts_in(sentence.text, 0, span.start)
-        if "decline" in acts or "keep" in acts:
-            continue  # "we don't do free pilots", "we'll pay for it ourselves"
         if name == "split the difference" and not _gap_over_guardrail(ctx, sentence):
             continue
         found.append(PricingException(sentence, sentence.text[span.start : span.end], name))
     return found
 
 
+def _not_ours(ctx: Context, sentence: Sentence, position: int) -> bool:
+    """Declined, kept by the customer ("we'll waive the induction"), or another party's pricing."""
+    acts = ctx.bundle.acts.acts_in(sentence.text, 0, position)
+    if "decline" in acts or "keep" in acts:
+        return True  # "we don't do free pilots", "we'll pay for it ourselves"
+    target = ctx.bundle.acts.target_matcher.search(sentence.text)
+    own_offer = "offer" in acts or "promise" in acts
+    if sentence.role == CUSTOMER and own_offer and target is None and "relay" not in acts:
+        return True  # the customer's own offer ("don't worry about the induction, we'll waive it")
+    if ctx.assessor.third_party(sentence, sentence.start + position):
+        return True
+    for kind in ("processor", "gateway", "terminal_vendor", "kif"):
+        for mention in ctx.mentions(kind):
+            if mention.sentence is sentence and mention.start - sentence.start < position and target is None:
+                return True  # "Stripe have already waived their onboarding fee"
+    return False
+
+
 def _amounts(ctx: Context, sentence: Sentence) -> list[NumberMatch]:
     money = find_money(sentence.text)
-    if money or ctx.bundle.acts.money_reference_matcher.search(sentence.text) is None:
+    vocabulary = ctx.bundle.acts
+    if money or (
+        vocabulary.money_quote_matcher.search(sentence.text) is None
+        and vocabulary.money_budget_matcher.search(sentence.text) is None
+    ):
         return money
     return [n for n in find_numbers(sentence.text) if n.value >= 1000 and not 1990 <= n.value <= 2100]
 
@@ -80,6 +101,18 @@ def _recent_amounts(ctx: Context, sentence: Sentence) -> list[float]:
     for other in ctx.doc.sentences[first : sentence.index + 1]:
         values.extend(n.value for n in _amounts(ctx, other))
     return values
+
+
+def _latest(ctx: Context, sentence: Sentence, words: GapPhrases, skip: float | None = None) -> float | None:
+    """The largest amount of the latest sentence (up to this one) that has one of ``words``."""
+    first = max(0, sentence.index - _CONTEXT_SENTENCES)
+    for other in reversed(ctx.doc.sentences[first : sentence.index + 1]):
+        if words.search(other.text) is None:
+            continue
+        amounts = [n.value for n in _amounts(ctx, other) if n.value != skip]
+        if amounts:
+            return max(amounts)
+    return None
 
 
 def _gap_over_guardrail(ctx: Context, sentence: Sentence) -> bool:
@@ -108,36 +141,27 @@ def _money_asks(ctx: Context) -> list[MoneyAsk]:
         reduction = vocabulary.money_reduction_matcher.search(sentence.text)
         if reduction is None:
             continue
-        here = _amounts(ctx, sentence)
-        if not here:
-            continue
-        reference = _reference(ctx, sentence, here)
-        if reference is None:
-            continue
         acts = vocabulary.acts_in(sentence.text)
         if "decline" in acts or "keep" in acts:
             continue
+        here = [n.value for n in _amounts(ctx, sentence)]
+        quote = _latest(ctx, sentence, vocabulary.money_quote_matcher)
         off = reduction.phrase in _OFF_WORDS
-        asked = [n.value for n in here if n.value != reference]
-        if not asked:
+        reference: float | None
+        asked: float | None
+        if len(here) >= 2:
+            reference = max(here)
+            asked = min(v for v in here if v != reference) if len(set(here)) > 1 else None
+        elif len(here) == 1:
+            reference, asked = quote, here[0]
+        else:
+            # "your quote is $62,000; the board approved $48,000; can you get there?"
+            reference = quote
+            asked = _latest(ctx, sentence, vocabulary.money_budget_matcher, skip=quote)
+            off = False
+        if reference is None or asked is None or (asked >= reference and not off):
             continue
-        value = min(asked) if off else max(asked)
-        percent = value / reference * 100 if off else (reference - value) / reference * 100
+        percent = asked / reference * 100 if off else (reference - asked) / reference * 100
         if 0 < percent < 100:
             out.append(MoneyAsk(sentence, round(percent, 2), reference))
     return out
-
-
-def _reference(ctx: Context, sentence: Sentence, here: list[NumberMatch]) -> float | None:
-    """The quote or budget figure: the largest amount in the sentence, or a recent one beside a quote word."""
-    vocabulary = ctx.bundle.acts
-    if len(here) >= 2:
-        return max(n.value for n in here)
-    first = max(0, sentence.index - _CONTEXT_SENTENCES)
-    for other in reversed(ctx.doc.sentences[first : sentence.index]):
-        if vocabulary.money_reference_matcher.search(other.text) is None:
-            continue
-        amounts = _amounts(ctx, other)
-        if amounts:
-            return max(n.value for n in amounts)
-    return None

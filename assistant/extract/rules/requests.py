@@ -102,7 +102,12 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
     if side in (OMNI, REP, UNKNOWN) and not clause.question and "ask_us" in clause.acts:
         asked = clause.acts["ask_us"]  # "they'd like us to handle the Adyen side"
         side = REP if side == OMNI else side
-    if asked is not None and side in _ASKING_SIDES and not clause.has("keep"):
+    keep = clause.acts.get("keep")
+    # the customer keeping the work ("we'll do it ourselves"); from Omni's side only a "no need" before the ask
+    kept = keep is not None and (
+        clause.side in (CUSTOMER, UNKNOWN) or (asked is not None and keep.start < asked.start)
+    )
+    if asked is not None and side in _ASKING_SIDES and not kept:
         if owner is None and clause.question:
             work = _following_work(ctx, sentence)  # "Could that be part of what you do? You build..."
             owner = work.owner if work else None
