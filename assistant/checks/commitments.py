@@ -67,7 +67,8 @@ def _object(ctx: Context, text: str, clauses: list[Clause] | None = None) -> str
         return "dates"
     if _re(cues.scope_regex).search(text):
         return "scope"
-    if clauses and any(_promises_work(c) for c in clauses):
+    own = ctx.bundle.acts.omni_own_matcher
+    if clauses and any(_promises_work(c) and own.search(c.text) is None for c in clauses):
         return "scope"
     return None
 

@@ -110,12 +110,13 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
     details: list[str] = []
     evidence: list[str] = []
     value = field.value
-    if field.present and isinstance(value, int | float) and value > threshold:
+    if field.present and isinstance(value, int | float) and threshold < value < 100:
         details.append(f"{value:g}% requested vs a {threshold:g}% guardrail")
         evidence.extend(field.evidence)
     else:
         # the text itself, whatever the backend reported: a backend cannot hide a discount ask
-        over = [item for item in discount_mentions(ctx) if item[0] > threshold]
+        # "100% on board" is an idiom; free work is a pricing exception, read below
+        over = [item for item in discount_mentions(ctx) if threshold < item[0] < 100]
         if over:
             top = max(item[0] for item in over)
             details.append(f"{top:g}% on the table vs a {threshold:g}% guardrail")

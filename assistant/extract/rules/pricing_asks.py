@@ -110,6 +110,10 @@ def _latest(ctx: Context, sentence: Sentence, words: GapPhrases, skip: float | N
         if words.search(other.text) is None:
             continue
         amounts = [n.value for n in _amounts(ctx, other) if n.value != skip]
+        following = ctx.doc.sentences[other.index + 1] if other.index < sentence.index else None
+        if not amounts and following is not None:
+            # "your quotation no. OM-Q-2291 for USD 52,000" split after "no."
+            amounts = [n.value for n in _amounts(ctx, following) if n.value != skip]
         if amounts:
             return max(amounts)
     return None

@@ -108,6 +108,11 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
         clause.side in (CUSTOMER, UNKNOWN) or (asked is not None and keep.start < asked.start)
     )
     if asked is not None and side in _ASKING_SIDES and not kept:
+        if owner is None:
+            # "You handle everything - the certification, the host tests, the key loading": the object follows
+            rest = work_in(ctx, sentence, clause.end, len(sentence.text))
+            if rest is not None and rest.owner is not None:
+                work, owner = rest, rest.owner
         if owner is None and clause.question:
             work = _following_work(ctx, sentence)  # "Could that be part of what you do? You build..."
             owner = work.owner if work else None
