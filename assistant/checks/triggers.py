@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..extract.rules.acts import WorkItem
 from ..extract.rules.context import Context
 from ..extract.rules.deal import discount_mentions
 from ..extract.rules.matcher import compile_lexicon
+from ..extract.rules.quote_acts import owner_of_text
 from ..extract.rules.requests import find_requests
 from ..policy import PolicyBundle
 from ..schema import DiscoveryFields, Field, FieldStatus, Trigger
@@ -131,20 +133,14 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
 
 
 def check_responsibility(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    """Another party's work asked of Omni: from the text (acts layer) and from the field, whoever filled it."""
     transfers = [request for request in find_requests(ctx) if request.owner]
-    owners = list(dict.fromkeys(request.owner for request in transfers if request.owner))
-    evidence = []
+    evidence: list[str] = []
     for request in transfers:
         evidence.append(ctx.quote_sentence(request.sentence))
         if request.answer is not None:
             evidence.append(ctx.quote_sentence(request.answer))
-    if not transfers:
-        return None
-    items = ", ".join(dict.fromkeys(request.item for request in transfers))
-    detail = f"{items}, which belongs to " + " / ".join(_OWNER_WORDS[o] for o in owners)
-    trigger = _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
-    # extension of the contract: each transfer with its owner and who asked (or offered)
-    trigger.transfers = [  # type: ignore[attr-defined]
+    listed = [
         {
             "item": request.item,
             "owner": request.owner,
@@ -154,7 +150,44 @@ def check_responsibility(fields: DiscoveryFields, ctx: Context) -> Trigger | Non
         }
         for request in transfers
     ]
+    # the field (an LLM backend's verified items too): every item whose owner is another party counts
+    known = {str(entry["item"]).lower() for entry in listed}
+    for item, quote in field_transfers(fields, ctx):
+        if item.label.lower() not in known and item.owner is not None:
+            known.add(item.label.lower())
+            listed.append(
+                {"item": item.label, "owner": item.owner, "asked_by": None, "offered": False, "quote": quote}
+            )
+            evidence.append(quote)
+    if not listed:
+        return None
+    owners = list(dict.fromkeys(str(entry["owner"]) for entry in listed))
+    items = ", ".join(dict.fromkeys(str(entry["item"]) for entry in listed))
+    detail = f"{items}, which belongs to " + " / ".join(_OWNER_WORDS[o] for o in owners)
+    trigger = _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+    trigger.transfers = listed  # type: ignore[attr-defined]  # extension of the contract
     return trigger
+
+
+def field_transfers(fields: DiscoveryFields, ctx: Context) -> list[tuple[WorkItem, str]]:
+    """Items of ``requested_responsibilities`` that are another party's work, with a quote."""
+    field = fields.requested_responsibilities
+    if field.status is FieldStatus.MISSING or not isinstance(field.value, list):
+        return []
+    out: list[tuple[WorkItem, str]] = []
+    quote = field.evidence[0] if field.evidence else ""
+    for value in field.value:
+        work = owner_of_text(ctx.bundle, str(value))
+        if work is None:
+            # the item may name the work only in its evidence ("that part" -> the quote's sentence)
+            for evidence in field.evidence:
+                found = owner_of_text(ctx.bundle, evidence)
+                if found is not None and str(value).lower() in evidence.lower():
+                    work, quote = found, evidence
+                    break
+        if work is not None and work.owner is not None:
+            out.append((work, quote))
+    return out
 
 
 def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
