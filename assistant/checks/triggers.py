@@ -178,13 +178,6 @@ def field_transfers(fields: DiscoveryFields, ctx: Context) -> list[tuple[WorkIte
     quote = field.evidence[0] if field.evidence else ""
     for value in field.value:
         work = owner_of_text(ctx.bundle, str(value))
-        if work is None:
-            # the item may name the work only in its evidence ("that part" -> the quote's sentence)
-            for evidence in field.evidence:
-                found = owner_of_text(ctx.bundle, evidence)
-                if found is not None and str(value).lower() in evidence.lower():
-                    work, quote = found, evidence
-                    break
         if work is not None and work.owner is not None:
             out.append((work, quote))
     return out

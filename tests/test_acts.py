@@ -1,0 +1,195 @@
+"""The acts layer: vocabulary examples, compositional judgement, fields and triggers agreeing."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.checks import run_checks
+from assistant.extract.rules.acts import document_clauses
+from assistant.extract.rules.context import Context
+from assistant.policy import load_bundle
+from assistant.schema import DiscoveryFields, Field, FieldStatus
+from assistant.text import Document
+from assistant.triage import triage_text
+
+BUNDLE = load_bundle()
+VOCABULARY = BUNDLE.acts
+
+
+def fired(text: str) -> set[str]:
+    return set(triage_text(text).trigger_ids())
+
+
+# -- the vocabulary's own examples are regression tests ------------------------------------
+@pytest.mark.parametrize(
+    ("act", "sentence"),
+    [(entry.name, example) for entry in VOCABULARY.acts for example in entry.examples],
+)
+def test_every_act_example_shows_its_act(act: str, sentence: str) -> None:
+    assert act in VOCABULARY.acts_in(sentence), f"{act!r} not found in {sentence!r}"
+
+
+@pytest.mark.parametrize(
+    ("act", "sentence"),
+    [(entry.name, example) for entry in VOCABULARY.acts for example in entry.counter_examples],
+)
+def test_no_act_counter_example_shows_its_act(act: str, sentence: str) -> None:
+    assert act not in VOCABULARY.acts_in(sentence), f"{act!r} wrongly found in {sentence!r}"
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [(entry.name, example) for entry in VOCABULARY.pricing for example in entry.examples],
+)
+def test_every_pricing_example_is_a_pricing_ask(name: str, sentence: str) -> None:
+    hit = VOCABULARY.pricing_ask(sentence)
+    assert hit is not None and hit[0] == name
+
+
+@pytest.mark.parametrize(
+    "sentence", [example for entry in VOCABULARY.pricing for example in entry.counter_examples]
+)
+def test_pricing_counter_examples_are_no_pricing_ask(sentence: str) -> None:
+    assert VOCABULARY.pricing_ask(sentence) is None
+
+
+@pytest.mark.parametrize("sentence", VOCABULARY.targets.examples)
+def test_target_examples_name_omni(sentence: str) -> None:
+    assert VOCABULARY.target_matcher.search(sentence) is not None
+
+
+def test_apostrophes_dropped_by_speech_to_text_still_match() -> None:
+    assert "decline" in VOCABULARY.acts_in("i cant commit to that date")
+    assert "promise" in VOCABULARY.acts_in("we could probably absorb the key loading")
+
+
+# -- clauses carry their parts --------------------------------------------------------------
+def clauses(text: str) -> list:  # type: ignore[type-arg]
+    return document_clauses(Context.create(Document.from_text(text), BUNDLE))
+
+
+def test_that_part_points_back_at_work_named_two_sentences_before() -> None:
+    text = (
+        "Dana (Acme): Right now BlueStar does the remote key loading for us. They keep pushing us out.\n"
+        "Dana (Acme): Honestly it would be lovely if that part could sit with you."
+    )
+    last = clauses(text)[-1]
+    assert "wish" in last.acts and last.target is not None
+    assert last.work is not None and last.work.owner == "kif" and last.work.via == "anaphora"
+
+
+def test_a_possessive_party_makes_generic_work_theirs() -> None:
+    [clause] = clauses("Dana (Acme): Could Omni take over Ingenico's re-certification?")
+    assert clause.work is not None and clause.work.owner == "terminal_vendor"
+
+
+def test_certification_with_a_processor_is_omnis_own_work() -> None:
+    [clause] = clauses("Dana (Acme): Could you run our certification with Fiserv?")
+    assert clause.work is None or clause.work.owner is None
+
+
+# -- requests -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dana (Acme): Honestly it would be lovely if the key loading could sit with you lot.",
+        "Dana (Acme): Fiserv's cert team told us Omni would do their side of host testing.",
+        "Dana (Acme): Would Omni be able to take the signing of our app builds off Payter's hands?",
+        "Sam (Omni SDR): Derek asked if Omni could take over Datacap's half of the integration cert.",
+        "Dana (Acme): We want one supplier. You handle everything - the certification and the key loading.",
+        "dana (acme): we were kind of assuming youd sort out the mids with the processor",
+    ],
+)
+def test_asks_for_another_partys_work_are_transfers(text: str) -> None:
+    assert "responsibility_transfer" in fired(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dana (Acme): We'll handle the key loading ourselves, BlueStar is great.",
+        "Dana (Acme): Could you run the L3 certification with Fiserv for us?",
+        "Sam (Omni SDR): Who does the key injection for you today?",
+        "Dana (Acme): Verifone does our firmware updates every quarter.",
+    ],
+)
+def test_keeping_work_questions_and_omnis_own_work_are_no_transfer(text: str) -> None:
+    assert "responsibility_transfer" not in fired(text)
+
+
+def test_a_requested_responsibility_owned_by_another_party_raises_the_trigger() -> None:
+    """Fields and triggers agree, whoever filled the field (an LLM backend's verified item too)."""
+    text = "Dana (Acme): We're on Elavon with ICC Solutions tools. Please handle the Cybersource sign-off."
+    doc = Document.from_text(text)
+    fields = DiscoveryFields()
+    fields.requested_responsibilities = Field(
+        value=["the Cybersource certification sign-off"],
+        status=FieldStatus.CONFIRMED,
+        evidence=["Please handle the Cybersource sign-off."],
+    )
+    triggers = {t.id: t for t in run_checks(fields, doc, BUNDLE)}
+    transfer = triggers["responsibility_transfer"]
+    assert any(entry["owner"] == "gateway" for entry in transfer.transfers)  # type: ignore[attr-defined]
+
+
+# -- commitments ------------------------------------------------------------------------------
+def test_a_hedged_promise_by_the_rep_still_counts_and_names_who_made_it() -> None:
+    text = (
+        "Dana (Acme): Can we be live before Christmas?\n"
+        "Greg (partner rep, Apex Channel): Should be fine I reckon, we'll have you live by December.\n"
+    )
+    report = triage_text(text)
+    [trigger] = [t for t in report.triggers if t.id == "unapproved_commitment"]
+    assert trigger.commitments[0]["by"] == "external_rep"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'd love to say we'll have you live by March, but I can't commit to that today.",
+        "I'll take the 20% back to leadership and come back to you.",
+        "I'll do the summary and send it round by Friday.",
+        "100% agree, the lanes come first.",
+    ],
+)
+def test_declines_deferrals_own_tasks_and_idioms_are_no_commitment(line: str) -> None:
+    text = f"Dana (Acme): We need this live by March.\nSam (Omni SDR): {line}\n"
+    assert "unapproved_commitment" not in fired(text)
+
+
+def test_a_customer_reporting_a_relayed_promise_counts() -> None:
+    text = 'Dana (Acme): As discussed with Ramesh, he told us "we can definitely have that done by June".'
+    assert "unapproved_commitment" in fired(text)
+
+
+# -- pricing asks -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dana (Acme): Your quote came in at $62,000. Our board approved $48,000. Can you get there?",
+        "Dana (Acme): Can you knock $30k off the $100k quote?",
+        "Dana (Acme): We received a quote from another lab that is 20% lower. If you can match it, we sign.",
+        "Dana (Acme): Could we start with a free pilot in two stores? Actually, scratch that, forget the pilot.",
+    ],
+)
+def test_money_against_a_quote_matching_and_withdrawn_asks_fire(text: str) -> None:
+    assert "discount_outside_guardrails" in fired(text)
+
+
+def test_money_against_a_quote_fills_the_discount_in_percent() -> None:
+    report = triage_text("Dana (Acme): Can you knock $30k off the $100k quote?")
+    assert report.fields.discount_requested_pct.value == 30
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Legal signed the NDA waiver yesterday.",
+        "Feel free to send the deck.",
+        "Don't worry about the contractor induction, we'll waive it for a one-day visit.",
+        "We're 100% on board with kicking off in April.",
+    ],
+)
+def test_forms_idioms_and_the_customers_own_waivers_are_no_pricing_ask(line: str) -> None:
+    text = f"Dana (Acme): We're on Elavon with ICC Solutions tools.\nDana (Acme): {line}"
+    assert "discount_outside_guardrails" not in fired(text)
