@@ -45,6 +45,7 @@ OWNER_KINDS = ("terminal_vendor", "kif", "gateway", "processor")
 _MAX_PHRASE = 80
 _GAP = " ... "
 _WORD = re.compile(r"[a-z0-9']+")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 class _Strict(BaseModel):
@@ -154,16 +155,23 @@ class GapHit:
 
 
 class GapPhrases:
-    """Phrases on word boundaries (a token dictionary, not a regex), ``A ... B`` meaning A then B later."""
+    """Phrases on word boundaries (a token dictionary, not a regex), ``A ... B`` meaning A then B later.
+
+    All heads of gapped phrases share one dictionary; each head keeps the set of its tails, so a
+    text pass costs one lookup per token whatever the number of phrases.
+    """
 
     def __init__(self, phrases: list[str]) -> None:
         from ..extract.rules.matcher import PhraseSet  # the one phrase matcher; imported late (cycle)
 
         self._plain = PhraseSet.of(tuple(p for p in phrases if _GAP not in p))
-        self._gapped = [
-            (PhraseSet.of((head,)), PhraseSet.of((tail,)))
-            for head, tail in (p.split(_GAP, 1) for p in phrases if _GAP in p)
-        ]
+        tails: dict[str, list[str]] = {}
+        for phrase in phrases:
+            if _GAP in phrase:
+                head, tail = phrase.split(_GAP, 1)
+                tails.setdefault(_token_key(head), []).append(tail)
+        self._heads = PhraseSet.of(tuple(tails)) if tails else None
+        self._tails = {head: PhraseSet.of(tuple(items)) for head, items in tails.items()}
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> GapHit | None:
         """The first (leftmost) hit in ``text[start:end]``, or ``None``."""
@@ -172,13 +180,18 @@ class GapPhrases:
         match = self._plain.search(text, start, end)
         if match is not None:
             best = GapHit(match.start(), match.end(), match.group().lower())
-        for head, tail in self._gapped:
-            first = head.search(text, start, end)
-            if first is None or (best is not None and first.start() >= best.start):
-                continue
-            second = tail.search(text, first.end(), end)
+        if self._heads is None:
+            return best
+        position = start
+        while position < end:
+            head = self._heads.search(text, position, end)
+            if head is None or (best is not None and head.start() >= best.start):
+                break
+            tails = self._tails.get(_token_key(head.group()))
+            second = tails.search(text, head.end(), end) if tails is not None else None
             if second is not None:
-                best = GapHit(first.start(), second.end(), f"{first.group()} ... {second.group()}".lower())
+                return GapHit(head.start(), second.end(), f"{head.group()} ... {second.group()}".lower())
+            position = head.end()
         return best
 
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> list[GapHit]:
@@ -193,6 +206,65 @@ class GapPhrases:
             hits.append(hit)
             position = max(hit.end, hit.start + 1)
         return hits
+
+
+class ActScanner:
+    """Every act's phrases in one token dictionary: one pass over a clause finds the first hit of each act."""
+
+    def __init__(self, named: dict[str, list[str]]) -> None:
+        from ..extract.rules.matcher import PhraseSet
+
+        self._plain: dict[str, list[str]] = {}
+        heads: dict[str, dict[str, list[str]]] = {}
+        for name, phrases in named.items():
+            for phrase in phrases:
+                if _GAP in phrase:
+                    head, tail = phrase.split(_GAP, 1)
+                    heads.setdefault(_token_key(head), {}).setdefault(name, []).append(tail)
+                else:
+                    names = self._plain.setdefault(_token_key(phrase), [])
+                    if name not in names:
+                        names.append(name)
+        self._heads = {
+            key: [(name, PhraseSet.of(tuple(tails))) for name, tails in by_name.items()]
+            for key, by_name in heads.items()
+        }
+        keys = [*self._plain, *self._heads]
+        self._first = frozenset(key.split(" ")[0] for key in keys)
+        self._longest = max((len(key.split(" ")) for key in keys), default=1)
+
+    def scan(self, text: str, start: int = 0, end: int | None = None) -> dict[str, GapHit]:
+        """The first hit of every act in ``text[start:end]``."""
+        from ..extract.rules.matcher import tokenise
+
+        end = len(text) if end is None else end
+        spans, _, lowered, joinable = tokenise(text)
+        found: dict[str, GapHit] = {}
+        for index, (a, _b) in enumerate(spans):
+            if a >= end:
+                break
+            if a < start or lowered[index] not in self._first:
+                continue
+            limit = index + 1
+            while limit < min(len(spans), index + self._longest) and joinable[limit - 1]:
+                limit += 1
+            for stop in range(limit, index, -1):
+                finish = spans[stop - 1][1]
+                if finish > end:
+                    continue
+                key = " ".join(lowered[index:stop])
+                for name in self._plain.get(key, ()):
+                    if name not in found:
+                        found[name] = GapHit(a, finish, text[a:finish].lower())
+                for name, tails in self._heads.get(key, ()):
+                    if name in found:
+                        continue
+                    second = tails.search(text, finish, end)
+                    if second is not None:
+                        found[name] = GapHit(
+                            a, second.end(), f"{text[a:finish]} ... {second.group()}".lower()
+                        )
+        return found
 
 
 class ClassifierSettings(_Strict):
@@ -234,6 +306,12 @@ class ActVocabulary(_Strict):
             else:
                 out.append(phrase)
         return out + [variant for phrase in out if (variant := _unapostrophed(phrase)) is not None]
+
+    @cached_property
+    def act_scanner(self) -> ActScanner:
+        return ActScanner(
+            {entry.name: self.expand([*entry.phrases, *entry.composed()]) for entry in self.acts}
+        )
 
     @cached_property
     def act_matchers(self) -> dict[str, GapPhrases]:
@@ -290,12 +368,7 @@ class ActVocabulary(_Strict):
 
     def acts_in(self, text: str, start: int = 0, end: int | None = None) -> dict[str, GapHit]:
         """Every act with a cue in ``text[start:end]`` and its first hit."""
-        found: dict[str, GapHit] = {}
-        for name, matcher in self.act_matchers.items():
-            hit = matcher.search(text, start, end)
-            if hit is not None:
-                found[name] = hit
-        return found
+        return self.act_scanner.scan(text, start, end)
 
     def pricing_ask(self, text: str, context: str | None = None) -> tuple[str, GapHit] | None:
         """The first pricing exception named in ``text`` that no exclusion covers.
@@ -330,6 +403,10 @@ def _unapostrophed(phrase: str) -> str | None:
     ]
     variant = " ".join(words)
     return variant if variant != phrase else None
+
+
+def _token_key(phrase: str) -> str:
+    return " ".join(_TOKEN.findall(phrase.lower()))
 
 
 def words_of(text: str) -> list[str]:

@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...policy.acts import ActVocabulary, GapHit
+from ...policy.acts import ActScanner, ActVocabulary, GapHit
 from ...text import OMNI, Sentence
 from .context import Context
-from .matcher import PhraseSet
 
 __all__ = ["FIRST_PERSON", "MODAL", "Clause", "WorkItem", "clauses_of", "document_clauses", "work_in"]
 
@@ -128,27 +127,26 @@ def _annotate(ctx: Context) -> list[Clause]:
     return out
 
 
-def _owner_phrases(ctx: Context) -> list[tuple[str, str, PhraseSet]]:
-    key = "acts-owner-phrases"
+def _owner_scanner(ctx: Context) -> tuple[ActScanner, list[tuple[str, str]]]:
+    """Every owner phrase of ``policy/responsibilities.toml`` in one token dictionary."""
+    key = "acts-owner-scanner"
     cached = ctx.memo.get(key)
     if cached is None:
-        cached = ctx.memo[key] = [
-            (owner.owner, owner.label, PhraseSet.of(owner.phrases)) for owner in ctx.bundle.responsibilities
-        ]
+        owners = ctx.bundle.responsibilities
+        scanner = ActScanner({str(index): list(owner.phrases) for index, owner in enumerate(owners)})
+        cached = ctx.memo[key] = (scanner, [(owner.owner, owner.label) for owner in owners])
     return cached  # type: ignore[return-value]
 
 
 def work_in(ctx: Context, sentence: Sentence, start: int = 0, end: int | None = None) -> WorkItem | None:
     """Another party's work named in ``sentence.text[start:end]``, or any work item there."""
     end = len(sentence.text) if end is None else end
-    text = sentence.text
-    best: tuple[int, WorkItem] | None = None
-    for owner, label, phrases in _owner_phrases(ctx):
-        hit = phrases.search(text, start, end)
-        if hit is not None and (best is None or hit.start() < best[0]):
-            best = (hit.start(), WorkItem(label, owner, sentence, "phrase"))
-    if best is not None:
-        return best[1]
+    scanner, owners = _owner_scanner(ctx)
+    hits = scanner.scan(sentence.text, start, end)
+    if hits:
+        index = min(hits, key=lambda name: (hits[name].start, int(name)))
+        owner, label = owners[int(index)]
+        return WorkItem(label, owner, sentence, "phrase")
     return _party_work(ctx, sentence, start, end)
 
 
