@@ -193,3 +193,17 @@ def test_money_against_a_quote_fills_the_discount_in_percent() -> None:
 def test_forms_idioms_and_the_customers_own_waivers_are_no_pricing_ask(line: str) -> None:
     text = f"Dana (Acme): We're on Elavon with ICC Solutions tools.\nDana (Acme): {line}"
     assert "discount_outside_guardrails" not in fired(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("we'll have you live by the end of March", "dates"),
+        ("you'll be certified within six weeks", "dates"),
+        ("I'll make sure you get 20% off", "price"),
+        ("we'll take care of the key injection", "scope"),
+        ("I'll send the deck over", None),
+    ],
+)
+def test_what_a_promise_is_about(text: str, kind: str | None) -> None:
+    assert VOCABULARY.promised_object(text) == kind

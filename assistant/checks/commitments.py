@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..extract.rules.act_model import promise_probability
 from ..extract.rules.acts import Clause, document_clauses
@@ -33,14 +32,6 @@ __all__ = ["Commitment", "find_commitments"]
 
 _STOPS = ("decline", "defer", "enquire")
 _RELAYER = re.compile(r"\b(?:he|she|they)\s*$", re.IGNORECASE)
-# "by Friday", "in 10 weeks", "way before that": a deadline attached to the promise
-_DEADLINE = re.compile(
-    r"\b(?:by|before|until|within|in)\s+(?:(?:the\s+)?end\s+of\s+)?(?:next\s+)?"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:in|within)\s+\d{1,2}\s*(?:weeks?|months?|days?)\b"
-    r"|\b\d{1,2}\s*(?:weeks?|months?)\s+tops\b",
-    re.IGNORECASE,
-)
-_LAUNCH = re.compile(r"\b(?:certif|live|launch|go-live|production|l3|cert)\w*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,20 +44,11 @@ class Commitment:
     learned: bool = False  # decided by the classifier
 
 
-@lru_cache(maxsize=32)
-def _re(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 def _object(ctx: Context, text: str, clauses: list[Clause] | None = None) -> str | None:
     """What is promised: a price, a date, or scope (another party's work named in the clauses is scope)."""
-    cues = ctx.bundle.signals.commitment
-    if _re(cues.price_regex).search(text):
-        return "price"
-    if _re(cues.date_regex).search(text) or _DEADLINE.search(text):
-        return "dates"
-    if _re(cues.scope_regex).search(text):
-        return "scope"
+    kind = ctx.bundle.acts.promised_object(text)
+    if kind is not None:
+        return kind
     own = ctx.bundle.acts.omni_own_matcher
     if clauses and any(_promises_work(c) and own.search(c.text) is None for c in clauses):
         return "scope"
@@ -121,7 +103,6 @@ def _find(ctx: Context) -> list[Commitment]:
     by_sentence: dict[int, list[Clause]] = {}
     for clause in document_clauses(ctx):
         by_sentence.setdefault(clause.sentence.index, []).append(clause)
-    admin = _re(ctx.bundle.signals.commitment.admin_regex)
     found: list[Commitment] = []
     for clauses in by_sentence.values():
         sentence = clauses[0].sentence
@@ -154,8 +135,9 @@ def _find(ctx: Context) -> list[Commitment]:
             continue
         if sentence.role not in (OMNI, REP, UNKNOWN) or sentence.is_question:
             continue
-        own_task = admin.search(text) or ctx.bundle.acts.omni_own_matcher.search(text)
-        if own_task and kind == "dates" and not _LAUNCH.search(text):
+        own_task = ctx.bundle.acts.omni_own_matcher.search(text)
+        launch = ctx.bundle.acts.object_matchers["launch"].search(text)
+        if own_task and kind == "dates" and launch is None:
             continue  # "I'll send the deck by Friday", "recap by Thursday"
         if _asked_first(clauses, promise):
             continue  # "it'd be helpful if Omni can do the onboarding": an ask, not a promise

@@ -43,6 +43,7 @@ ACT_NAMES = (
 )
 OWNER_KINDS = ("terminal_vendor", "kif", "gateway", "processor")
 _MAX_PHRASE = 80
+_DEADLINE_GAP = 24  # characters between "by" and "the end of March"
 _GAP = " ... "
 _WORD = re.compile(r"[a-z0-9']+")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -267,6 +268,16 @@ class ActScanner:
         return found
 
 
+class ObjectVocabulary(_Strict):
+    price: list[str]
+    scope: list[str]
+    deadline: list[str]
+    time: list[str]
+    launch: list[str]
+
+    _lower = field_validator("price", "scope", "deadline", "time", "launch")(_check_phrases)
+
+
 class ClassifierSettings(_Strict):
     weights: str = Field(pattern=r"^[\w.\-]+\.npz$")
     request_threshold: float = Field(ge=0.0, le=1.0)
@@ -285,6 +296,7 @@ class ActVocabulary(_Strict):
     pricing: list[PricingEntry]
     pricing_exclude: PricingExclude
     money: MoneyCues
+    objects: ObjectVocabulary
     classifier: ClassifierSettings
     root: str = ""  # the policy folder it was read from (set by the loader; weights live there)
 
@@ -365,6 +377,40 @@ class ActVocabulary(_Strict):
     @cached_property
     def money_reduction_matcher(self) -> GapPhrases:
         return GapPhrases(self.money.reduction)
+
+    @cached_property
+    def object_matchers(self) -> dict[str, GapPhrases]:
+        o = self.objects
+        return {
+            name: GapPhrases(words)
+            for name, words in (
+                ("price", o.price),
+                ("scope", o.scope),
+                ("deadline", o.deadline),
+                ("time", o.time),
+                ("launch", o.launch),
+            )
+        }
+
+    def promised_object(self, text: str) -> str | None:
+        """What a promise in ``text`` is about: "price", "dates", "scope" or ``None``."""
+        from ..extract.rules.numbers import find_money, find_percentages
+
+        m = self.object_matchers
+        if find_percentages(text) or find_money(text) or m["price"].search(text) is not None:
+            return "price"
+        times = m["time"].finditer(text)
+        if times:
+            deadlines = m["deadline"].finditer(text)
+            near = any(0 <= t.start - d.end <= _DEADLINE_GAP for d in deadlines for t in times)
+            if near or (
+                m["launch"].search(text) is not None
+                and any(d.end <= t.start for d in deadlines for t in times)
+            ):
+                return "dates"
+        if m["scope"].search(text) is not None:
+            return "scope"
+        return None
 
     def acts_in(self, text: str, start: int = 0, end: int | None = None) -> dict[str, GapHit]:
         """Every act with a cue in ``text[start:end]`` and its first hit."""

@@ -201,13 +201,6 @@ class PricingCues(_Strict):
     policy_words: list[str]
 
 
-class CommitmentCues(_Strict):
-    price_regex: str
-    date_regex: str
-    scope_regex: str
-    admin_regex: str
-
-
 class ToolingCues(_Strict):
     nonstandard_regex: str
     unclear_regex: str
@@ -221,7 +214,6 @@ class Signals(_Strict):
     people: PeopleCues
     deal: DealCues
     pricing: PricingCues
-    commitment: CommitmentCues
     tooling: ToolingCues
 
     @model_validator(mode="after")
@@ -234,10 +226,6 @@ class Signals(_Strict):
             *self.people.champion_regex,
             *self.people.contact_regex,
             self.deal.timeline_regex,
-            self.commitment.price_regex,
-            self.commitment.date_regex,
-            self.commitment.scope_regex,
-            self.commitment.admin_regex,
             self.tooling.nonstandard_regex,
             self.tooling.unclear_regex,
         ]
