@@ -207,3 +207,47 @@ def test_forms_idioms_and_the_customers_own_waivers_are_no_pricing_ask(line: str
 )
 def test_what_a_promise_is_about(text: str, kind: str | None) -> None:
     assert VOCABULARY.promised_object(text) == kind
+
+
+# -- phrasings no list holds, in other registers (written for these tests, not from the eval cases) --
+@pytest.mark.parametrize(
+    ("text", "trigger", "fires"),
+    [
+        (
+            "Speaker 1: so we want just one vendor for all of it\n"
+            "Speaker 1: including the terminal maker's re-certification if thats possible",
+            "responsibility_transfer",
+            True,
+        ),
+        (
+            "Dana (Acme): Our device vendor is painfully slow with software signing. "
+            "Could you do that for us instead?",
+            "responsibility_transfer",
+            True,
+        ),
+        (
+            "[09:14] dana.k: tbh the keys r a nightmare w/ our KIF\n"
+            "[09:15] dana.k: wd be ace if u lot could own that bit",
+            "responsibility_transfer",
+            True,
+        ),
+        (
+            "Priya (Omni certification SME): Don't worry, the go-live on 1 March is fine, that's on us.",
+            "unapproved_commitment",
+            True,
+        ),
+        ("Dana (Acme): We were quoted £80,000. We can do £60,000.", "discount_outside_guardrails", True),
+        (
+            "Dana (Acme): Our KIF does the key loading and we're keeping it that way.",
+            "responsibility_transfer",
+            False,
+        ),
+        (
+            "Sam (Omni SDR): okay so i'll send you a recap and we'll get our cert lead on a call next week",
+            "unapproved_commitment",
+            False,
+        ),
+    ],
+)
+def test_unseen_phrasings(text: str, trigger: str, fires: bool) -> None:
+    assert (trigger in fired(text)) is fires

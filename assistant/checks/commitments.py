@@ -77,6 +77,13 @@ def _reported(clause: Clause) -> bool:
     return after and _RELAYER.search(clause.sentence.text[clause.start : relay.start]) is not None
 
 
+def _launch_date(ctx: Context, text: str) -> bool:
+    """ "live by March", "certified before the holidays": going live right before a deadline word."""
+    matchers = ctx.bundle.acts.object_matchers
+    deadlines = matchers["deadline"].finditer(text)
+    return any(0 <= d.start - hit.end <= 20 for hit in matchers["launch"].finditer(text) for d in deadlines)
+
+
 def _asked_first(clauses: list[Clause], promise: object) -> bool:
     for clause in clauses:
         ask = clause.first("ask", "wish")
@@ -136,8 +143,7 @@ def _find(ctx: Context) -> list[Commitment]:
         if sentence.role not in (OMNI, REP, UNKNOWN) or sentence.is_question:
             continue
         own_task = ctx.bundle.acts.omni_own_matcher.search(text)
-        launch = ctx.bundle.acts.object_matchers["launch"].search(text)
-        if own_task and kind == "dates" and launch is None:
+        if own_task and kind == "dates" and not _launch_date(ctx, text):
             continue  # "I'll send the deck by Friday", "recap by Thursday"
         if _asked_first(clauses, promise):
             continue  # "it'd be helpful if Omni can do the onboarding": an ask, not a promise

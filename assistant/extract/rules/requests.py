@@ -31,6 +31,7 @@ _RELAYING = re.compile(r"\b(?:they|them|their|customer|client|he|she)\b", re.IGN
 _US = re.compile(r"\b(?:us|omni|we)\b", re.IGNORECASE)
 _ITEM_END = re.compile(r"[.;?!,]|\s[-–—]\s|\b(?:but|because|since|so that)\b")
 _ASKING_SIDES = (CUSTOMER, UNKNOWN, REP)
+_SURE = 0.9  # the model's probability that lets it resolve an anaphor ("could u lot own that bit")
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,11 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
             rest = work_in(ctx, sentence, clause.end, len(sentence.text))
             if rest is not None and rest.owner is not None:
                 work, owner = rest, rest.owner
-        if owner is None and clause.question:
-            work = _following_work(ctx, sentence)  # "Could that be part of what you do? You build..."
-            owner = work.owner if work else None
+        if owner is None and (clause.question or "wish" in clause.acts):
+            # "Could that be part of what you do? You build...", "we want one vendor. Including the re-cert"
+            following = _following_work(ctx, sentence)
+            if following is not None and following.owner is not None:
+                work, owner = following, following.owner
         if (
             side == REP
             and not _RELAYING.search(clause.text)
@@ -131,14 +134,24 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
         asked is None
         and work is not None
         and owner
-        and work.via != "anaphora"  # the model decides on work named in the clause itself
+        and (work.via != "anaphora" or probability(ctx, clause) >= _SURE)  # "that bit" needs a sure model
         and clause.target is not None
         and side in _ASKING_SIDES
         and not clause.has("keep", "decline", "offer")
     )
-    if learned and request_probability(ctx, clause) >= ctx.bundle.acts.classifier.request_threshold:
+    if learned and probability(ctx, clause) >= ctx.bundle.acts.classifier.request_threshold:
         return Request(sentence, _label(work, clause), owner, False, speaker=side, learned=True)
     return None
+
+
+def probability(ctx: Context, clause: Clause) -> float:
+    """The classifier's request probability for a clause (memoised: clauses are scored at most once)."""
+    memo = ctx.memo.setdefault("request-probability", {})
+    assert isinstance(memo, dict)
+    key = (clause.sentence.index, clause.start)
+    if key not in memo:
+        memo[key] = request_probability(ctx, clause)
+    return float(memo[key])
 
 
 def _label(work: WorkItem | None, clause: Clause) -> str:
