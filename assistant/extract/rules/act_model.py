@@ -23,11 +23,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ...policy.acts import ActVocabulary, words_of
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .acts import Clause
     from .context import Context
 
@@ -109,6 +109,8 @@ class ActModel:
 
     def probabilities(self, text: str, structure: Structure) -> dict[str, float]:
         """Softmax over the classes for one clause."""
+        import numpy as np  # imported on first use: triage starts without numpy
+
         index, counts = np.unique(np.asarray(features(text, structure), dtype=np.int64), return_counts=True)
         values = counts.astype(np.float32)
         values /= math.sqrt(float(values @ values)) or 1.0
@@ -122,6 +124,8 @@ class ActModel:
 @lru_cache(maxsize=4)
 def load_model(path: str) -> ActModel | None:
     """The shipped weights, or ``None`` when the file is not there (the lists still work)."""
+    import numpy as np
+
     file = Path(path)
     if not file.is_file():
         return None
