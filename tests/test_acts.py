@@ -251,3 +251,12 @@ def test_what_a_promise_is_about(text: str, kind: str | None) -> None:
 )
 def test_unseen_phrasings(text: str, trigger: str, fires: bool) -> None:
     assert (trigger in fired(text)) is fires
+
+
+def test_a_sellers_promise_counts_even_when_the_speaker_is_misread_as_the_customer() -> None:
+    text = (
+        "Speaker 1: we need to be live for the holidays, can you do the keys?\n"
+        "Speaker 2: yeah no don't worry about it we'll have you live before christmas easy\n"
+    )
+    assert VOCABULARY.seller_only_matcher.search(VOCABULARY.seller_only.examples[0]) is not None
+    assert "unapproved_commitment" in fired(text)

@@ -77,6 +77,14 @@ def _reported(clause: Clause) -> bool:
     return after and _RELAYER.search(clause.sentence.text[clause.start : relay.start]) is not None
 
 
+def _seller_words(ctx: Context, clauses: list[Clause]) -> bool:
+    """A seller's promise to the listener ("you'll be live by...") outside any relay or ask."""
+    if any(c.has("relay", "ask", "wish", "enquire") for c in clauses):
+        return False
+    matcher = ctx.bundle.acts.seller_only_matcher
+    return any(matcher.search(c.text) is not None for c in clauses)
+
+
 def _launch_date(ctx: Context, text: str) -> bool:
     """ "live by March", "certified before the holidays": going live right before a deadline word."""
     matchers = ctx.bundle.acts.object_matchers
@@ -134,6 +142,10 @@ def _find(ctx: Context) -> list[Commitment]:
             continue
         if reporting:
             found.append(Commitment((sentence,), kind, REP))
+            continue
+        if sentence.role == CUSTOMER and not sentence.is_question and _seller_words(ctx, clauses):
+            # "we'll have you live before christmas": only a seller says that; the speaker was misread
+            found.append(Commitment((sentence,), kind, UNKNOWN, None, _who(sentence)[2]))
             continue
         if sentence.role == CUSTOMER:
             answered = _agreed(ctx, sentence, kind) if sentence.is_question else None

@@ -272,10 +272,18 @@ class ObjectVocabulary(_Strict):
     price: list[str]
     scope: list[str]
     deadline: list[str]
+    deadline_after: list[str]
     time: list[str]
     launch: list[str]
 
-    _lower = field_validator("price", "scope", "deadline", "time", "launch")(_check_phrases)
+    _lower = field_validator("price", "scope", "deadline", "deadline_after", "time", "launch")(_check_phrases)
+
+
+class SellerOnly(_Strict):
+    phrases: list[str] = Field(min_length=1)
+    examples: list[str] = Field(default_factory=list)
+
+    _lower = field_validator("phrases")(_check_phrases)
 
 
 class ClassifierSettings(_Strict):
@@ -297,6 +305,7 @@ class ActVocabulary(_Strict):
     pricing_exclude: PricingExclude
     money: MoneyCues
     objects: ObjectVocabulary
+    seller_only: SellerOnly
     classifier: ClassifierSettings
     root: str = ""  # the policy folder it was read from (set by the loader; weights live there)
 
@@ -379,6 +388,10 @@ class ActVocabulary(_Strict):
         return GapPhrases(self.money.reduction)
 
     @cached_property
+    def seller_only_matcher(self) -> GapPhrases:
+        return GapPhrases(self.expand(self.seller_only.phrases))
+
+    @cached_property
     def object_matchers(self) -> dict[str, GapPhrases]:
         o = self.objects
         return {
@@ -387,6 +400,7 @@ class ActVocabulary(_Strict):
                 ("price", o.price),
                 ("scope", o.scope),
                 ("deadline", o.deadline),
+                ("deadline_after", o.deadline_after),
                 ("time", o.time),
                 ("launch", o.launch),
             )
@@ -402,7 +416,9 @@ class ActVocabulary(_Strict):
         times = m["time"].finditer(text)
         if times:
             deadlines = m["deadline"].finditer(text)
-            near = any(0 <= t.start - d.end <= _DEADLINE_GAP for d in deadlines for t in times)
+            near = any(0 <= t.start - d.end <= _DEADLINE_GAP for d in deadlines for t in times) or any(
+                0 <= d.start - t.end <= 2 for d in m["deadline_after"].finditer(text) for t in times
+            )
             if near or (
                 m["launch"].search(text) is not None
                 and any(d.end <= t.start for d in deadlines for t in times)
