@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...policy.acts import words_of
 from ...schema import Field, FieldStatus
 from ...text import CUSTOMER, OMNI, REP, UNKNOWN, Sentence
 from .act_model import request_probability
@@ -31,6 +32,32 @@ _RELAYING = re.compile(r"\b(?:they|them|their|customer|client|he|she)\b", re.IGN
 _US = re.compile(r"\b(?:us|omni|we)\b", re.IGNORECASE)
 _ITEM_END = re.compile(r"[.;?!,]|\s[-–—]\s|\b(?:but|because|since|so that)\b")
 _ASKING_SIDES = (CUSTOMER, UNKNOWN, REP)
+_LIGHT = frozenset(
+    {
+        "take",
+        "that",
+        "this",
+        "them",
+        "those",
+        "over",
+        "part",
+        "piece",
+        "bits",
+        "start",
+        "also",
+        "just",
+        "please",
+        "with",
+        "from",
+        "about",
+        "really",
+        "maybe",
+        "care",
+        "there",
+        "here",
+        "well",
+    }
+)
 _SURE = 0.9  # the model's probability that lets it resolve an anaphor ("could u lot own that bit")
 
 
@@ -125,8 +152,10 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
             and (work is None or owner is None or work.via == "anaphora")
         ):
             return None  # the rep's own words, not a relayed ask
-        item = _label(work, clause) if owner else _item_after(sentence.text, asked.end)
-        return Request(sentence, item, owner, False, speaker=side)
+        if owner:
+            return Request(sentence, _label(work, clause), owner, False, speaker=side)
+        item = _item_after(sentence.text, asked.end)
+        return Request(sentence, item, None, False, speaker=side) if _is_work(ctx, clause, item) else None
     offer = clause.first("offer")
     if offer is not None and owner and side in (OMNI, REP, UNKNOWN) and not clause.has("decline", "keep"):
         return Request(sentence, _label(work, clause), owner, True, speaker=side)
@@ -152,6 +181,16 @@ def probability(ctx: Context, clause: Clause) -> float:
     if key not in memo:
         memo[key] = request_probability(ctx, clause)
     return float(memo[key])
+
+
+def _is_work(ctx: Context, clause: Clause, item: str) -> bool:
+    """An item of Omni's own work worth listing: not a price ask, an admin task or a bare pronoun."""
+    vocabulary = ctx.bundle.acts
+    if not [word for word in words_of(item) if len(word) >= 4 and word not in _LIGHT]:
+        return False  # "take it", "start"
+    if vocabulary.omni_own_matcher.search(item) is not None:
+        return False  # "share the proposal", "confirm a few things"
+    return vocabulary.promised_object(clause.text) != "price" and vocabulary.pricing_ask(clause.text) is None
 
 
 def _label(work: WorkItem | None, clause: Clause) -> str:
