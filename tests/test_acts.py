@@ -260,3 +260,27 @@ def test_a_sellers_promise_counts_even_when_the_speaker_is_misread_as_the_custom
     )
     assert VOCABULARY.seller_only_matcher.search(VOCABULARY.seller_only.examples[0]) is not None
     assert "unapproved_commitment" in fired(text)
+
+
+# -- the LLM verifier reads quotes through the same layer ----------------------------------------
+def test_llm_proposals_are_judged_by_the_acts_layer() -> None:
+    from assistant.extract.llm.schema import ProposedTrigger
+    from assistant.extract.llm.verify import Verifier
+
+    text = (
+        "Dana (Acme): It would be lovely if Ingenico's re-certification could sit with you lot.\n"
+        "Sam (Omni SDR): I can't commit to that, I'll take it back to leadership.\n"
+        "Greg (partner rep): Honestly the re-cert is on us, you'll be live by March.\n"
+        "Dana (Acme): Legal signed the NDA waiver.\n"
+    )
+    verifier = Verifier(text, BUNDLE)
+
+    def kept(trigger: str, quote: str) -> bool:
+        return verifier.trigger(ProposedTrigger(id=trigger, quote=quote)) is not None  # type: ignore[arg-type]
+
+    assert kept(
+        "responsibility_transfer", "It would be lovely if Ingenico's re-certification could sit with you lot."
+    )
+    assert kept("unapproved_commitment", "Honestly the re-cert is on us, you'll be live by March.")
+    assert not kept("unapproved_commitment", "I can't commit to that, I'll take it back to leadership.")
+    assert not kept("discount_outside_guardrails", "Legal signed the NDA waiver.")
