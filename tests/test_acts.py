@@ -247,6 +247,26 @@ def test_what_a_promise_is_about(text: str, kind: str | None) -> None:
             "unapproved_commitment",
             False,
         ),
+        (
+            "Mark (Acme): The Worldpay boarding is a mess. Any appetite on your side to run it?",
+            "responsibility_transfer",
+            True,
+        ),
+        (
+            "Mark (Acme): re the firmware - would your team be up for pushing it to the fleet?",
+            "responsibility_transfer",
+            True,
+        ),
+        (
+            "Tom (partner rep): I already said to them Omni would do it for 45k flat.",
+            "unapproved_commitment",
+            True,
+        ),
+        (
+            "Jo (Omni SME): We won't be touching the firmware, that stays with PAX.",
+            "responsibility_transfer",
+            False,
+        ),
     ],
 )
 def test_unseen_phrasings(text: str, trigger: str, fires: bool) -> None:

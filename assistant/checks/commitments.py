@@ -57,7 +57,10 @@ def _object(ctx: Context, text: str, clauses: list[Clause] | None = None) -> str
 
 def _promises_work(clause: Clause) -> bool:
     """A promise or offer in the same clause as another party's work ("leave that bit with us")."""
-    return clause.has("promise", "offer") and clause.work is not None and clause.work.owner is not None
+    work = clause.work
+    if not clause.has("promise", "offer") or work is None or work.owner is None:
+        return False
+    return work.via != "anaphora" or clause.has("offer")  # "that bit" needs an offer: "leave that bit with us"
 
 
 def _is_leadership(sentence: Sentence) -> bool:
@@ -94,7 +97,7 @@ def _launch_date(ctx: Context, text: str) -> bool:
 
 def _asked_first(clauses: list[Clause], promise: object) -> bool:
     for clause in clauses:
-        ask = clause.first("ask", "wish")
+        ask = clause.first("wish")  # "it'd be helpful if Omni can do the onboarding"
         hit = clause.first("promise", "offer")
         if ask is not None and hit is not None and ask.start <= hit.start:
             return True

@@ -111,10 +111,11 @@ class ActEntry(_Strict):
 class WorkVocabulary(_Strict):
     anaphora: list[str]
     generic: list[str]
+    processor_work: list[str]
     owner_refs: list[str]
     omni_own: list[str]
 
-    _lower = field_validator("anaphora", "generic", "owner_refs", "omni_own")(_check_phrases)
+    _lower = field_validator("anaphora", "generic", "processor_work", "owner_refs", "omni_own")(_check_phrases)
 
 
 class Parties(_Strict):

@@ -163,7 +163,8 @@ def _party_work(ctx: Context, sentence: Sentence, start: int, end: int) -> WorkI
         near = 0 <= generic.start - position <= 30  # "the Cybersource certification sign-off"
         if side_word and near:
             possessive = True
-        if kind == "processor" and not (possessive or owner_ref):
+        processor_work = generic.phrase in ctx.bundle.acts.work.processor_work
+        if kind == "processor" and not (possessive or owner_ref or (near and processor_work)):
             continue  # "certification with Fiserv" is Omni's own work; "Fiserv's sign-off" is not
         if possessive or owner_ref or near:
             return WorkItem(text[generic.start : generic.end], kind, sentence, "party")
@@ -212,6 +213,10 @@ def _referred_work(
     anaphor = vocabulary.anaphora_matcher.search(sentence.text, start, end)
     if anaphor is None:
         return None
+    if start > 0:  # "re the firmware - would your team be up for pushing it?"
+        found = work_in(ctx, sentence, 0, start)
+        if found is not None and found.owner is not None:
+            return WorkItem(found.label, found.owner, sentence, "anaphora")
     for previous in _previous(ctx, sentence):
         found = work_in(ctx, previous)
         if found is not None and found.owner is not None:
