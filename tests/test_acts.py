@@ -267,6 +267,18 @@ def test_what_a_promise_is_about(text: str, kind: str | None) -> None:
             "responsibility_transfer",
             False,
         ),
+        ("Jo (Omni PM): yes yes we can promise april, no issue", "unapproved_commitment", True),
+        ("Jo (Omni PM): I promise I'll send the slides tonight", "unapproved_commitment", False),
+        (
+            "Mark (Acme): We have been offered 25% less by Adyen's partner, can you do the same?",
+            "discount_outside_guardrails",
+            True,
+        ),
+        (
+            "Mark (Acme): Please send the waiver form for the site visit.",
+            "discount_outside_guardrails",
+            False,
+        ),
     ],
 )
 def test_unseen_phrasings(text: str, trigger: str, fires: bool) -> None:
