@@ -60,7 +60,9 @@ def _promises_work(clause: Clause) -> bool:
     work = clause.work
     if not clause.has("promise", "offer") or work is None or work.owner is None:
         return False
-    return work.via != "anaphora" or clause.has("offer")  # "that bit" needs an offer: "leave that bit with us"
+    return work.via != "anaphora" or clause.has(
+        "offer"
+    )  # "that bit" needs an offer: "leave that bit with us"
 
 
 def _is_leadership(sentence: Sentence) -> bool:

@@ -115,7 +115,9 @@ class WorkVocabulary(_Strict):
     owner_refs: list[str]
     omni_own: list[str]
 
-    _lower = field_validator("anaphora", "generic", "processor_work", "owner_refs", "omni_own")(_check_phrases)
+    _lower = field_validator("anaphora", "generic", "processor_work", "owner_refs", "omni_own")(
+        _check_phrases
+    )
 
 
 class Parties(_Strict):
@@ -373,6 +375,11 @@ class ActVocabulary(_Strict):
         ]
 
     @cached_property
+    def pricing_scanner(self) -> ActScanner:
+        """All pricing entries in one pass: which of them appear at all."""
+        return ActScanner({str(index): list(entry.phrases) for index, entry in enumerate(self.pricing)})
+
+    @cached_property
     def pricing_exclude_matcher(self) -> GapPhrases:
         return GapPhrases(self.pricing_exclude.phrases)
 
@@ -438,8 +445,13 @@ class ActVocabulary(_Strict):
 
         ``context`` is the text just before (an entry with context words needs one there or in ``text``).
         """
+        present = self.pricing_scanner.scan(text)
+        if not present:
+            return None
         excluded = self.pricing_exclude_matcher.finditer(text)
-        for name, matcher, needs in self.pricing_matchers:
+        for index, (name, matcher, needs) in enumerate(self.pricing_matchers):
+            if str(index) not in present:
+                continue
             if (
                 needs is not None
                 and needs.search(text) is None

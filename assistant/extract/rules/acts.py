@@ -36,7 +36,11 @@ MODAL = re.compile(
     r"\b(?:can|could|would|will|should|might|may|'ll|'d|must|need|needs|want|wants)\b", re.IGNORECASE
 )
 _SIDE_WORDS = frozenset({"side", "end", "part", "bit", "piece", "portion"})
-_LOOKBACK = 2  # sentences an anaphor ("that part") may reach back
+_LOOKBACK = 2
+# owner phrases per policy bundle (the list object is kept to detect a reused id)
+_OWNER_SCANNERS: dict[
+    int, tuple[object, ActScanner, list[tuple[str, str]]]
+] = {}  # sentences an anaphor ("that part") may reach back
 
 
 @dataclass(frozen=True)
@@ -120,22 +124,27 @@ def _annotate(ctx: Context) -> list[Clause]:
         for start, end in spans:
             acts = vocabulary.acts_in(sentence.text, start, end)
             target = vocabulary.target_matcher.search(sentence.text, start, end)
-            work = work_in(ctx, sentence, start, end)
-            if work is None and (acts or target):
-                work = _referred_work(ctx, vocabulary, sentence, start, end, acts)
+            work = None
+            if acts or target:  # work is only read where someone acts on it; anaphors look back on demand
+                work = work_in(ctx, sentence, start, end) or _referred_work(
+                    ctx, vocabulary, sentence, start, end, acts
+                )
             out.append(Clause(sentence, start, end, acts, target, work, sentence.is_question))
     return out
 
 
 def _owner_scanner(ctx: Context) -> tuple[ActScanner, list[tuple[str, str]]]:
     """Every owner phrase of ``policy/responsibilities.toml`` in one token dictionary."""
-    key = "acts-owner-scanner"
-    cached = ctx.memo.get(key)
-    if cached is None:
-        owners = ctx.bundle.responsibilities
+    owners = ctx.bundle.responsibilities
+    cached = _OWNER_SCANNERS.get(id(owners))
+    if cached is None or cached[0] is not owners:
         scanner = ActScanner({str(index): list(owner.phrases) for index, owner in enumerate(owners)})
-        cached = ctx.memo[key] = (scanner, [(owner.owner, owner.label) for owner in owners])
-    return cached  # type: ignore[return-value]
+        cached = _OWNER_SCANNERS[id(owners)] = (
+            owners,
+            scanner,
+            [(owner.owner, owner.label) for owner in owners],
+        )
+    return cached[1], cached[2]
 
 
 def work_in(ctx: Context, sentence: Sentence, start: int = 0, end: int | None = None) -> WorkItem | None:
