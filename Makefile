@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install app test lint format eval eval-gate bench record clean
+.PHONY: install app test lint format eval eval-gate bench record train clean
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ eval-gate: install  ## fails when the rules backend falls below evals/thresholds
 
 bench: install
 	$(PY) scripts/bench.py
+
+train: install  ## rebuild the acts corpus and retrain the acts classifier (policy/acts_model.npz)
+	$(PY) scripts/acts_corpus.py
+	$(PY) scripts/train_acts.py
 
 record: install  ## re-record the LLM cassettes against OPENAI_BASE_URL / OPENAI_MODEL
 	$(PY) scripts/record_cassettes.py

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..extract.rules.acts import WorkItem
 from ..extract.rules.context import Context
 from ..extract.rules.deal import discount_mentions
 from ..extract.rules.matcher import compile_lexicon
+from ..extract.rules.quote_acts import owner_of_text
 from ..extract.rules.requests import find_requests
 from ..policy import PolicyBundle
 from ..schema import DiscoveryFields, Field, FieldStatus, Trigger
@@ -110,19 +112,20 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
     details: list[str] = []
     evidence: list[str] = []
     value = field.value
-    if field.present and isinstance(value, int | float) and value > threshold:
+    if field.present and isinstance(value, int | float) and threshold < value < 100:
         details.append(f"{value:g}% requested vs a {threshold:g}% guardrail")
         evidence.extend(field.evidence)
     else:
         # the text itself, whatever the backend reported: a backend cannot hide a discount ask
-        over = [item for item in discount_mentions(ctx) if item[0] > threshold]
+        # "100% on board" is an idiom; free work is a pricing exception, read below
+        over = [item for item in discount_mentions(ctx) if threshold < item[0] < 100]
         if over:
             top = max(item[0] for item in over)
             details.append(f"{top:g}% on the table vs a {threshold:g}% guardrail")
             evidence.extend(ctx.quote_sentence(item[1]) for item in over if item[0] == top)
     exceptions = find_pricing_exceptions(ctx)
     if exceptions:
-        details.append("pricing exception: " + ", ".join(dict.fromkeys(e.phrase.lower() for e in exceptions)))
+        details.append("pricing exception: " + ", ".join(dict.fromkeys(e.kind for e in exceptions)))
         evidence.extend(ctx.quote_sentence(e.sentence) for e in exceptions)
     if not details:
         return None
@@ -130,18 +133,54 @@ def check_discount(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
 
 
 def check_responsibility(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
+    """Another party's work asked of Omni: from the text (acts layer) and from the field, whoever filled it."""
     transfers = [request for request in find_requests(ctx) if request.owner]
-    owners = list(dict.fromkeys(request.owner for request in transfers if request.owner))
-    evidence = []
+    evidence: list[str] = []
     for request in transfers:
         evidence.append(ctx.quote_sentence(request.sentence))
         if request.answer is not None:
             evidence.append(ctx.quote_sentence(request.answer))
-    if not transfers:
+    listed = [
+        {
+            "item": request.item,
+            "owner": request.owner,
+            "asked_by": request.speaker,
+            "offered": request.offered,
+            "quote": ctx.quote_sentence(request.sentence),
+        }
+        for request in transfers
+    ]
+    # the field (an LLM backend's verified items too): every item whose owner is another party counts
+    known = {str(entry["item"]).lower() for entry in listed}
+    for item, quote in field_transfers(fields, ctx):
+        if item.label.lower() not in known and item.owner is not None:
+            known.add(item.label.lower())
+            listed.append(
+                {"item": item.label, "owner": item.owner, "asked_by": None, "offered": False, "quote": quote}
+            )
+            evidence.append(quote)
+    if not listed:
         return None
-    items = ", ".join(dict.fromkeys(request.item for request in transfers))
+    owners = list(dict.fromkeys(str(entry["owner"]) for entry in listed))
+    items = ", ".join(dict.fromkeys(str(entry["item"]) for entry in listed))
     detail = f"{items}, which belongs to " + " / ".join(_OWNER_WORDS[o] for o in owners)
-    return _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+    trigger = _trigger(ctx.bundle, "responsibility_transfer", evidence, detail)
+    trigger.transfers = listed  # type: ignore[attr-defined]  # extension of the contract
+    return trigger
+
+
+def field_transfers(fields: DiscoveryFields, ctx: Context) -> list[tuple[WorkItem, str]]:
+    """Items of ``requested_responsibilities`` that are another party's work, with a quote."""
+    field = fields.requested_responsibilities
+    if field.status is FieldStatus.MISSING or not isinstance(field.value, list):
+        return []
+    out: list[tuple[WorkItem, str]] = []
+    quote = field.evidence[0] if field.evidence else ""
+    for value in field.value:
+        work = owner_of_text(ctx.bundle, str(value))
+        if work is not None and work.owner is not None:
+            out.append((work, quote))
+    return out
 
 
 def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
@@ -150,7 +189,19 @@ def check_commitment(fields: DiscoveryFields, ctx: Context) -> Trigger | None:
         return None
     kinds = ", ".join(dict.fromkeys(c.kind for c in commitments))
     evidence = [ctx.quote_sentence(sentence) for c in commitments for sentence in c.sentences]
-    return _trigger(ctx.bundle, "unapproved_commitment", evidence, kinds)
+    trigger = _trigger(ctx.bundle, "unapproved_commitment", evidence, kinds)
+    # extension of the contract: every commitment with who made it
+    trigger.commitments = [  # type: ignore[attr-defined]
+        {
+            "kind": c.kind,
+            "by": c.by,
+            "title": c.title,
+            "name": c.name,
+            "quote": ctx.quote_sentence(c.sentences[-1]),
+        }
+        for c in commitments
+    ]
+    return trigger
 
 
 CHECKS: tuple[Callable[[DiscoveryFields, Context], Trigger | None], ...] = (

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, PrivateAttr, ValidationError
 
 from ..errors import PolicyError
+from .acts import ActVocabulary
 from .models import CueLists, Lexicon, Policy, ResponsibilityOwner, Signals
 from .people import ParticipantVocabulary, ValueRules
 
@@ -73,6 +74,7 @@ class PolicyBundle(BaseModel):
     responsibilities: list[ResponsibilityOwner]
     field_labels: FieldLabels
     signals: Signals
+    acts: ActVocabulary
     participants: ParticipantVocabulary = ParticipantVocabulary()
     values: ValueRules = ValueRules()
 
@@ -128,6 +130,8 @@ def _load_bundle_cached(policy_dir: str, _stamp: float) -> PolicyBundle:
     cues = _validate(CueLists, _read(root / "cues.toml"), root / "cues.toml")
     labels = _validate(FieldLabels, _read(root / "field_labels.toml"), root / "field_labels.toml")
     signals = _validate(Signals, _read(root / "signals.toml"), root / "signals.toml")
+    acts_data = {**_read(root / "acts.toml"), "root": str(root)}
+    acts = _validate(ActVocabulary, acts_data, root / "acts.toml")
     responsibilities_path = root / "responsibilities.toml"
     owners = _read(responsibilities_path).get("owners", [])
     responsibilities = [_validate(ResponsibilityOwner, item, responsibilities_path) for item in owners]
@@ -161,6 +165,7 @@ def _load_bundle_cached(policy_dir: str, _stamp: float) -> PolicyBundle:
         responsibilities=responsibilities,
         field_labels=labels,
         signals=signals,
+        acts=acts,
     )
 
 

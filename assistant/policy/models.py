@@ -207,23 +207,6 @@ class DealCues(_Strict):
 class PricingCues(_Strict):
     discount_cues: list[str]
     policy_words: list[str]
-    exception_regex: list[str]
-    exception_exclude: list[str]
-
-
-class CommitmentCues(_Strict):
-    commit_regex: list[str]
-    price_regex: str
-    date_regex: str
-    scope_regex: str
-    admin_regex: str
-    guard_regex: str
-    reported_regex: str
-
-
-class ResponsibilityCues(_Strict):
-    request_regex: str
-    offer_regex: str
 
 
 class ToolingCues(_Strict):
@@ -239,8 +222,6 @@ class Signals(_Strict):
     people: PeopleCues
     deal: DealCues
     pricing: PricingCues
-    commitment: CommitmentCues
-    responsibility: ResponsibilityCues
     tooling: ToolingCues
 
     @model_validator(mode="after")
@@ -253,16 +234,6 @@ class Signals(_Strict):
             *self.people.champion_regex,
             *self.people.contact_regex,
             self.deal.timeline_regex,
-            *self.pricing.exception_regex,
-            *self.commitment.commit_regex,
-            self.commitment.price_regex,
-            self.commitment.date_regex,
-            self.commitment.scope_regex,
-            self.commitment.admin_regex,
-            self.commitment.guard_regex,
-            self.commitment.reported_regex,
-            self.responsibility.request_regex,
-            self.responsibility.offer_regex,
             self.tooling.nonstandard_regex,
             self.tooling.unclear_regex,
         ]

@@ -13,20 +13,15 @@ from typing import TYPE_CHECKING
 
 from ...schema import Trigger
 from ..rules.numbers import find_percentages
+from ..rules.quote_acts import read_quote
 
 if TYPE_CHECKING:
     from .schema import ProposedTrigger
     from .verify import Verifier
 
-from .verify import phrases
 
 __all__ = ["check_trigger", "trigger_detail"]
 
-_PRICING_EXCEPTION = re.compile(
-    r"\bfree\b|waive|no charge|at no cost|no cost|price[\s\-]match|match (?:their|the|a|that) price"
-    r"|fixed[\s\-](?:price|fee|bid)|flat[\s\-]fee|\bcomp(?:ed)?\b|throw (?:it |that )?in|on the house",
-    re.IGNORECASE,
-)
 _PROCESSOR_WORDS = re.compile(
     r"processor|acquir|processing|\bhost\b|merchant (?:account|bank|services)", re.IGNORECASE
 )
@@ -34,25 +29,6 @@ _TOOLING_WORDS = re.compile(r"tool|\bkits?\b|harness|simulator|test (?:cards?|su
 _NON_STANDARD = re.compile(
     r"in[\s\-]house|custom|home[\s\-]?(?:grown|made|built)|non[\s\-]?standard|our own|built (?:it )?ourselves"
     r"|proprietary|bespoke",
-    re.IGNORECASE,
-)
-_COMMITMENT = re.compile(
-    r"promis|guarantee|commit|assur|told (?:us|them|me|the customer)|said (?:you|we|they|he|she) (?:could|would|can|will)"
-    r"|locked in|we(?:'ll|’ll| will) (?:have|get) you|you(?:'ll|’ll| will) be (?:certified|live|done)"
-    r"|\bby (?:q[1-4]|end of|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|can (?:do|give you) \d",
-    re.IGNORECASE,
-)
-_NO_COMMITMENT = re.compile(
-    r"(?:can(?:'t|’t|not|t| not)|won(?:'t|’t|t)|not(?: able to)?|never|unable to|no way (?:i|we) can)\s+"
-    r"(?:\w+\s+)?(?:commit|promise|guarantee)|\bno (?:promises|commitments?|guarantees?)\b",
-    re.IGNORECASE,
-)
-
-
-_COMMITTED_TO = re.compile(
-    r"\d\s?%|percent|discount|price|pricing|\$|\bfree\b|waive|certif|go[\s\-]?live|\blive\b|launch|\bdate|deadline"
-    r"|\bby (?:q[1-4]|end|mid|early|late|next|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\bq[1-4]\b|scope"
-    r"|timeline|\bweeks?\b|\bmonths?\b|\bdays?\b|include|handle|take care",
     re.IGNORECASE,
 )
 
@@ -91,8 +67,8 @@ def trigger_detail(verifier: Verifier, trigger_id: str, evidence: str) -> str | 
         over = [m.value for m in find_percentages(evidence) if m.value > bundle.policy.discount_guardrail_pct]
         if over:
             return f"{max(over):g}% discount"
-        match = _PRICING_EXCEPTION.search(evidence)
-        return f"pricing exception: {match.group().lower()}" if match else None
+        pricing = read_quote(bundle, evidence).pricing
+        return f"pricing exception: {pricing}" if pricing else None
     if trigger_id == "processor_unknown":
         mentioned = bool(verifier.mentions("processor", evidence)) or bool(_PROCESSOR_WORDS.search(evidence))
         return "processor not confirmed" if mentioned and verifier.is_hedged(evidence) else None
@@ -104,18 +80,14 @@ def trigger_detail(verifier: Verifier, trigger_id: str, evidence: str) -> str | 
         unclear = verifier.is_hedged(evidence) or bool(_NON_STANDARD.search(evidence))
         return "tooling unclear" if toolish and unclear else None
     if trigger_id == "responsibility_transfer":
-        match = phrases([p for owner in bundle.responsibilities for p in owner.phrases]).search(evidence)
-        if not match:
-            return None
-        phrase = match.group().lower()
-        for owner in bundle.responsibilities:
-            if any(p.lower() == phrase for p in owner.phrases):
-                return owner.label
-        return phrase
+        # the acts layer's judgement: an ask (or an offer) of another party's work
+        reading = read_quote(bundle, evidence)
+        if reading.transfer is not None:
+            return reading.transfer
+        return reading.work.label if reading.work is not None and reading.asks else None
     if trigger_id == "unapproved_commitment":
-        if _NO_COMMITMENT.search(evidence):
-            return None
-        # "as promised, here are my notes" is no commitment: it must be about price, dates or scope
-        committed = _COMMITMENT.search(evidence) and _COMMITTED_TO.search(evidence)
-        return "a promise to the customer" if committed else None
+        # a promise or offer on price, dates or scope, not declined or deferred ("as promised, here are my
+        # notes" is no commitment)
+        kind = read_quote(bundle, evidence).commitment
+        return f"a promise on {kind}" if kind else None
     return None

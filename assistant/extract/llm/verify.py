@@ -29,6 +29,7 @@ from ...policy import Lexicon, LexiconEntry, PolicyBundle
 from ...schema import FieldStatus, Trigger
 from ..rules.matcher import compile_lexicon
 from ..rules.numbers import find_money, find_numbers, find_percentages, parse_number
+from ..rules.quote_acts import read_quote
 from .quotes import locate_quote
 from .schema import Finding, ProposedTrigger
 
@@ -80,11 +81,6 @@ _FIELD_CUES: dict[str, re.Pattern[str]] = {
     ),
     "next_steps": re.compile(
         r"next|follow|send|sending|schedule|book|set up|setup|call|meeting|demo|\bwill\b|'ll|’ll|recap|intro|share|review",
-        re.IGNORECASE,
-    ),
-    "requested_responsibilities": re.compile(
-        r"can you|could you|would you|can omni|could omni|want (?:you|omni)|need (?:you|omni)|expect|handle|take (?:care|over|on)"
-        r"|\bown\b|\bdo (?:the|our)|manage|help (?:with|us)|looking for|asked|ask|absorb|cover|include",
         re.IGNORECASE,
     ),
 }
@@ -383,6 +379,10 @@ class Verifier:
                 )
             ):
                 return False
+        if name == "requested_responsibilities":
+            # the acts layer reads the quote: an ask aimed at Omni, or another party's work asked of it
+            reading = read_quote(self.bundle, evidence)
+            return reading.asks or reading.work is not None
         cue = _FIELD_CUES.get(name)
         return cue is None or bool(cue.search(evidence))
 

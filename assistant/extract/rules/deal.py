@@ -9,6 +9,7 @@ from ...schema import Field, FieldStatus
 from ...text import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, Sentence
 from .context import Context, build_field
 from .numbers import NUMBER, find_money, find_percentages, parse_number
+from .pricing_asks import money_asks
 
 __all__ = [
     "DEVICE_NOUNS",
@@ -372,6 +373,10 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
             ):
                 continue
             out.append((match.value, sentence, ctx.assessor.is_hedged_text(text)))
+    # money against a stated quote or budget ("$30k off the $100k quote" = 30%), from the acts layer
+    out.extend(
+        (ask.percent, ask.sentence, ctx.assessor.is_hedged_text(ask.sentence.text)) for ask in money_asks(ctx)
+    )
     return out
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "compile_lexicon",
     "find_all_mentions",
     "find_mentions",
+    "tokenise",
 ]
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -167,6 +168,8 @@ def _tokenise(text: str) -> tuple[list[tuple[int, int]], list[str], list[str], l
     ]
     return spans, words, lowered, joinable
 
+
+tokenise = _tokenise  # public name for other phrase readers (the acts vocabulary)
 
 _CACHE: dict[int, tuple[Lexicon, CompiledLexicon]] = {}
 
