@@ -70,6 +70,8 @@ class Targets(_Strict):
 
 
 class ActEntry(_Strict):
+    """An act (ask, offer, promise...) with its phrases and examples."""
+
     name: Literal[
         "ask",
         "ask_us",
@@ -131,6 +133,8 @@ class Parties(_Strict):
 
 
 class PricingEntry(_Strict):
+    """A kind of pricing ask with its phrases and examples."""
+
     name: str
     phrases: list[str] = Field(min_length=1)
     # when set, one of these must be in the sentence or the two before ("match it" after a competing quote)
@@ -333,42 +337,51 @@ class ActVocabulary(_Strict):
 
     @cached_property
     def act_scanner(self) -> ActScanner:
+        """One scanner over every act phrase."""
         return ActScanner(
             {entry.name: self.expand([*entry.phrases, *entry.composed()]) for entry in self.acts}
         )
 
     @cached_property
     def act_matchers(self) -> dict[str, GapPhrases]:
+        """Phrase matcher per act name."""
         return {
             entry.name: GapPhrases(self.expand([*entry.phrases, *entry.composed()])) for entry in self.acts
         }
 
     @cached_property
     def target_matcher(self) -> GapPhrases:
+        """Words that address Omni ("you", "your team")."""
         return GapPhrases(self.targets.phrases)
 
     @cached_property
     def anaphora_matcher(self) -> GapPhrases:
+        """Words pointing back to work named earlier ("that part")."""
         return GapPhrases(self.work.anaphora)
 
     @cached_property
     def generic_work_matcher(self) -> GapPhrases:
+        """Generic work words that take their owner from context."""
         return GapPhrases(self.work.generic)
 
     @cached_property
     def owner_ref_matcher(self) -> GapPhrases:
+        """References to another party's side ("their end")."""
         return GapPhrases(self.work.owner_refs)
 
     @cached_property
     def omni_own_matcher(self) -> GapPhrases:
+        """Omni's own work, which is never a transfer."""
         return GapPhrases(self.work.omni_own)
 
     @cached_property
     def party_matchers(self) -> dict[str, GapPhrases]:
+        """Phrase matcher per responsible party."""
         return {kind: GapPhrases(words) for kind, words in self.parties.by_kind().items()}
 
     @cached_property
     def pricing_matchers(self) -> list[tuple[str, GapPhrases, GapPhrases | None]]:
+        """Pricing-ask kinds with their phrases and exclusions."""
         return [
             (entry.name, GapPhrases(entry.phrases), GapPhrases(entry.context) if entry.context else None)
             for entry in self.pricing
@@ -381,26 +394,32 @@ class ActVocabulary(_Strict):
 
     @cached_property
     def pricing_exclude_matcher(self) -> GapPhrases:
+        """Phrases that make a price word no ask."""
         return GapPhrases(self.pricing_exclude.phrases)
 
     @cached_property
     def money_quote_matcher(self) -> GapPhrases:
+        """Words naming a quote."""
         return GapPhrases(self.money.quote)
 
     @cached_property
     def money_budget_matcher(self) -> GapPhrases:
+        """Words naming a budget."""
         return GapPhrases(self.money.budget)
 
     @cached_property
     def money_reduction_matcher(self) -> GapPhrases:
+        """Words asking to come down to an amount."""
         return GapPhrases(self.money.reduction)
 
     @cached_property
     def seller_only_matcher(self) -> GapPhrases:
+        """Phrases only a seller says."""
         return GapPhrases(self.expand(self.seller_only.phrases))
 
     @cached_property
     def object_matchers(self) -> dict[str, GapPhrases]:
+        """Phrase matcher per promise object (price, date, scope)."""
         o = self.objects
         return {
             name: GapPhrases(words)
