@@ -202,7 +202,8 @@ class EmailDraft(BaseModel):
     """A follow-up email ready for the SDR to review and send."""
 
     subject: str
-    to: str | None = None  # the contact's name from the report; never an invented address
+    to: str | None = None  # the contact's name, with an address only when the notes give one
+    cc: str | None = None  # other participants with addresses from the notes
     body: str
     questions: list[DraftQuestion] = Field(default_factory=list)
     guard: GuardResult = Field(default_factory=GuardResult)
@@ -217,6 +218,7 @@ class EmailDraft(BaseModel):
         return {
             "subject": self.subject,
             "to": self.to,
+            "cc": self.cc,
             "body": self.body,
             "questions": [
                 {"field": q.field, "question": q.question, "hint": q.hint, "status": q.status}
