@@ -60,6 +60,7 @@ OUTPUTS = [
     "notes",
     "audit",
     "field_choices",
+    "conflict_row",
     "conflicts",
     "trigger_choices",
     "json",

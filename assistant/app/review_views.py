@@ -24,29 +24,37 @@ _NOWRAP = 'style="padding:4px 6px;border-bottom:1px solid #8883;vertical-align:t
 
 
 def _spans(text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, anchor) of each field's first quote found in ``text``."""
+    """(start, end, anchor) of each field's first quote in ``text``: nested or apart, never crossing."""
     found = []
     for name, quote in quotes.items():
         start = text.find(quote) if quote.strip() else -1
         if start >= 0:
             found.append((start, start + len(quote), name))
-    found.sort()
-    out: list[tuple[int, int, str]] = []
+    found.sort(key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int, str]] = []
+    open_ends: list[int] = []
     for start, end, name in found:
-        if out and start < out[-1][1]:
-            continue
-        out.append((start, end, name))
-    return out
+        while open_ends and open_ends[-1] <= start:
+            open_ends.pop()
+        if open_ends and end > open_ends[-1]:
+            continue  # crosses an open quote: its words are highlighted by the other field already
+        kept.append((start, end, name))
+        open_ends.append(end)
+    return kept
 
 
 def _marked(text: str, quotes: dict[str, str]) -> str:
-    parts, cursor = [], 0
+    """``text`` escaped, with a ``<mark id=...>`` around each quote (nested marks for nested quotes)."""
+    events: list[tuple[int, int, str]] = []  # (offset, order, html): closes before opens at one offset
     for start, end, name in _spans(text, quotes):
-        parts.append(escape(text[cursor:start]))
-        parts.append(
-            f'<mark id="{quote_anchor(name)}" data-quote="{escape(name)}">{escape(text[start:end])}</mark>'
-        )
-        cursor = end
+        events.append((start, 1, f'<mark id="{quote_anchor(name)}" data-quote="{escape(name)}">'))
+        events.append((end, 0, "</mark>"))
+    events.sort(key=lambda event: (event[0], event[1]))
+    parts, cursor = [], 0
+    for offset, _, tag in events:
+        parts.append(escape(text[cursor:offset]))
+        parts.append(tag)
+        cursor = offset
     parts.append(escape(text[cursor:]))
     return "".join(parts)
 

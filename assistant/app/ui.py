@@ -45,6 +45,7 @@ PROGRESS = gr.Progress()  # gradio tracks progress per event; one default instan
 PLACEHOLDER = "Paste the external rep's intro notes or a call transcript (speaker: text) here..."
 
 
+BODY_LINES, MAX_BODY_LINES = 12, 400
 TRIGGER_ACTION_CHOICES = [
     ("Acknowledge (seen, review under way)", "acknowledged"),
     ("Resolve (decided)", "resolved"),
@@ -76,7 +77,7 @@ def _email_outputs(view: handlers.EmailView) -> tuple[Any, ...]:
         view.subject,
         view.to,
         view.cc,
-        view.body,
+        gr.Textbox(value=view.body, lines=max(BODY_LINES, view.body.count("\n") + 2)),  # the whole draft
         view.questions,
         _mailto_html(view),
         _download(view.eml),
@@ -96,7 +97,8 @@ def _triage_outputs(view: handlers.TriageView) -> tuple[Any, ...]:
         view.notes,
         view.audit,
         gr.Dropdown(choices=view.field_choices, value=None),
-        gr.Dropdown(choices=view.conflict_choices, value=None, visible=bool(view.conflict_choices)),
+        gr.Row(visible=bool(view.conflict_choices)),
+        gr.Dropdown(choices=view.conflict_choices, value=None),
         gr.Dropdown(choices=view.trigger_choices, value=None),
         _download(view.exports.get("json")),
         _download(view.exports.get("csv")),
@@ -285,11 +287,10 @@ def build_app(settings: Settings) -> gr.Blocks:
                                 "Save value", size="sm", variant="primary", elem_id="set-field"
                             )
                             clear_btn = gr.Button("Clear (not discussed)", size="sm", elem_id="clear-field")
-                        with gr.Row():
+                        with gr.Row(visible=False) as conflict_row:
                             conflict_dd = gr.Dropdown(
                                 [],
                                 label="Notes disagree: keep which value?",
-                                visible=False,
                                 scale=4,
                                 elem_id="conflict",
                             )
@@ -329,8 +330,8 @@ def build_app(settings: Settings) -> gr.Blocks:
                 subject = gr.Textbox(label="Subject", elem_id="email-subject")
                 body = gr.Textbox(
                     label="Body (editable; the whole draft, sign-off included)",
-                    lines=24,
-                    max_lines=400,
+                    lines=BODY_LINES,
+                    max_lines=MAX_BODY_LINES,
                     autoscroll=False,
                     buttons=["copy"],
                     elem_id="email-body",
@@ -381,6 +382,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             notes_view,
             audit,
             field_dd,
+            conflict_row,
             conflict_dd,
             trigger_dd,
             json_dl,
