@@ -104,7 +104,12 @@ def test_sdr_journey(app_url: str, tmp_path: Path) -> None:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            context = browser.new_context(
+                viewport={"width": 1400, "height": 1000},
+                accept_downloads=True,
+                permissions=["clipboard-read", "clipboard-write"],
+            )
+            page = context.new_page()
             outside: list[str] = []
             page.on(
                 "request",
@@ -201,6 +206,9 @@ def test_sdr_journey(app_url: str, tmp_path: Path) -> None:
             assert href.startswith(
                 "mailto:dana.ruiz@kestrel.example?cc=bo.li%40kestrel.example"
             ) or href.startswith("mailto:dana.ruiz@kestrel.example?cc=bo.li@kestrel.example")
+            page.locator("#copy-all").click()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied.startswith("To: Dana Ruiz <dana.ruiz@kestrel.example>\nCc: ") and copied.endswith(body)
             page.screenshot(path=str(shots / "4-email.png"), full_page=True)
             with page.expect_download() as download_info:
                 page.locator("#eml-download").click()
