@@ -208,7 +208,9 @@ def test_sdr_journey(app_url: str, tmp_path: Path) -> None:
             ) or href.startswith("mailto:dana.ruiz@kestrel.example?cc=bo.li@kestrel.example")
             page.locator("#copy-all").click()
             copied = page.evaluate("navigator.clipboard.readText()")
-            assert copied.startswith("To: Dana Ruiz <dana.ruiz@kestrel.example>\nCc: ") and copied.endswith(body)
+            assert copied.startswith("To: Dana Ruiz <dana.ruiz@kestrel.example>\nCc: ") and copied.endswith(
+                body
+            )
             page.screenshot(path=str(shots / "4-email.png"), full_page=True)
             with page.expect_download() as download_info:
                 page.locator("#eml-download").click()
