@@ -145,8 +145,12 @@ def test_sdr_journey(app_url: str, tmp_path: Path) -> None:
             page.screenshot(path=str(shots / "1-triaged.png"), full_page=True)
 
             # 2. review a field: the economic buyer the notes do not name
+            value_box = page.locator("#review-value textarea, #review-value input").first
+            _choose(page, "review-field", "contact role")
+            sync_api.expect(value_box).to_have_value("VP Operations")  # the current value, ready to edit
             _choose(page, "review-field", "economic buyer")
-            page.locator("#review-value textarea, #review-value input").first.fill("Maria Lopez (CFO)")
+            sync_api.expect(value_box).to_have_value("")
+            value_box.fill("Maria Lopez (CFO)")
             page.locator("#set-field").click()
             _status(page, "economic buyer set to 'Maria Lopez (CFO)'")
             buyer = page.locator('#fields tr[data-field="economic_buyer"]')

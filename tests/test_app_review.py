@@ -37,6 +37,8 @@ def test_rep_value_wins_over_later_notes_and_is_marked(settings: Settings) -> No
     buyer = view.data["fields"]["economic_buyer"]
     assert buyer == buyer | {"value": "Maria Lopez (CFO)", "status": "confirmed", "set_by": "Sam Rivera"}
     assert "set by Sam Rivera" in view.fields
+    assert handlers.current_value("Acme", "economic_buyer", settings=settings) == "Maria Lopez (CFO)"
+    assert handlers.current_value("Acme", "budget", settings=settings) == ""
     later = handlers.triage_note("Acme", "economic_buyer=Procurement", None, "follow_up", settings=settings)
     assert later.data is not None and later.data["fields"]["economic_buyer"]["value"] == "Maria Lopez (CFO)"
     assert "Notes disagree" in later.fields  # the rep sees that a later note says otherwise

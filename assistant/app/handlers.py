@@ -34,6 +34,7 @@ __all__ = [
     "ask_question",
     "build_eml",
     "crm_export",
+    "current_value",
     "default_triage",
     "draft_email",
     "email_hint",
@@ -587,6 +588,16 @@ def opportunities_rows(*, settings: Settings) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def current_value(opportunity: str, field: str, *, settings: Settings) -> str:
+    """The reviewed value of ``field`` as the rep would type it ("" when missing or unknown)."""
+    name = " ".join((opportunity or "").split())
+    if not name or not field:
+        return ""
+    data = load_reviewed(_store(settings), name, settings).data or {"fields": {}}
+    payload = data["fields"].get(field) or {}
+    return "" if payload.get("status", "missing") == "missing" else views.plain_value(payload.get("value"))
 
 
 def opportunity_detail(opportunity: str, *, settings: Settings) -> str:

@@ -410,6 +410,12 @@ def build_app(settings: Settings) -> gr.Blocks:
             outputs=[*triage_outputs, field_value],
             api_name="set_field",
         )
+        field_dd.input(
+            lambda name, field: handlers.current_value(name, field, settings=settings),
+            inputs=[opportunity, field_dd],
+            outputs=field_value,
+            api_visibility="private",
+        )
         clear_btn.click(
             _user_errors(clear_value, count + 1),
             inputs=[opportunity, field_dd],
