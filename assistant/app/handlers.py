@@ -292,7 +292,7 @@ def triage_note(
     A note identical to one the opportunity already has is not saved again.
     A failure during triage leaves the note saved (status ``failed``) and is reported in the view.
     """
-    from ..store.review import find_duplicate, log
+    from ..store.review import find_duplicate, log, note_numbers
 
     name = " ".join((opportunity or "").split())
     if not name:
@@ -303,7 +303,7 @@ def triage_note(
     who = current_user(user or None, settings)
     duplicate = find_duplicate(store, name, body)
     if duplicate is not None and duplicate.id is not None:
-        number = len([n for n in store.notes(name) if (n.id or 0) <= duplicate.id])
+        number = note_numbers(store.notes(name))[duplicate.id]
         message = views.message_html(
             f"This note is identical to note {number} of {name} (saved {views.when(duplicate.created_at)}); "
             "it was not saved again.",

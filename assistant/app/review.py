@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..store.conflicts import find_conflicts, load_review_policy
+from ..store.merge import NoteRef
 from ..store.review import Reviewed, apply_review, field_reviews, note_numbers, trigger_reviews
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ def load_reviewed(store: Store, name: str, settings: Settings) -> Opportunity:
     for note in notes:
         report = store.note_report(note)
         if report is not None and note.id is not None:
-            from ..store import NoteRef
-
             pairs.append((NoteRef(note_id=note.id, created_at=note.created_at, source=note.source), report))
     conflicts = find_conflicts(pairs, load_review_policy(settings).conflict_fields)
     reviewed = apply_review(

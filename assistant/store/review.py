@@ -26,6 +26,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from ..errors import InputError
 from ..schema import FIELD_NAMES, FIELD_TYPES, LIST_FIELDS, DiscoveryFields, FieldStatus, TriageReport
 from ..schema import Field as ReportField
+from .merge import _FIELD_OF as _TRIGGER_FIELD  # field-caused trigger -> the field it depends on
 from .merge import MergedReport, MergeRules
 from .models import Note, utcnow
 
@@ -55,13 +56,6 @@ __all__ = [
 ]
 
 TRIGGER_ACTIONS: tuple[str, ...] = ("acknowledged", "resolved")
-# field-caused triggers: the field a trigger depends on (a rep's value re-decides them)
-_TRIGGER_FIELD = {
-    "processor_unknown": "processor",
-    "tooling_unclear": "tooling",
-    "high_risk_use_case": "use_cases",
-    "discount_outside_guardrails": "discount_requested_pct",
-}
 
 
 class FieldReview(SQLModel, table=True):
