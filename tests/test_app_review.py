@@ -42,6 +42,11 @@ def test_rep_value_wins_over_later_notes_and_is_marked(settings: Settings) -> No
     later = handlers.triage_note("Acme", "economic_buyer=Procurement", None, "follow_up", settings=settings)
     assert later.data is not None and later.data["fields"]["economic_buyer"]["value"] == "Maria Lopez (CFO)"
     assert "Notes disagree" in later.fields  # the rep sees that a later note says otherwise
+    reverted = review_actions.revert_field_value("Acme", "economic_buyer", settings=settings)
+    assert reverted.data is not None and reverted.data["fields"]["economic_buyer"]["value"] == "Procurement"
+    assert "set_by" not in reverted.data["fields"]["economic_buyer"] and "field reverted" in reverted.audit
+    with pytest.raises(InputError, match="no value of yours"):
+        review_actions.revert_field_value("Acme", "economic_buyer", settings=settings)
     cleared = review_actions.clear_field_value("Acme", "economic_buyer", settings=settings, user="dana.lead")
     assert cleared.data is not None and cleared.data["fields"]["economic_buyer"]["status"] == "missing"
     assert "economic_buyer" in cleared.data["gate"]["missing"]

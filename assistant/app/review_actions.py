@@ -18,7 +18,13 @@ from .review import current_user, load_reviewed
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["clear_field_value", "pick_conflict_value", "review_trigger", "set_field_value"]
+__all__ = [
+    "clear_field_value",
+    "pick_conflict_value",
+    "revert_field_value",
+    "review_trigger",
+    "set_field_value",
+]
 
 
 def _name(opportunity: str) -> str:
@@ -61,6 +67,19 @@ def clear_field_value(opportunity: str, field: str, *, settings: Settings, user:
     current = _current(settings, name, field)
     review.clear_field(_store(settings), name, field, who, current=current)
     message = views.message_html(f"{field.replace('_', ' ')} cleared (not discussed) by {who}.", "ok")
+    return _view(settings, name, message, user=who)
+
+
+def revert_field_value(opportunity: str, field: str, *, settings: Settings, user: str = "") -> TriageView:
+    """Forget the rep's value of ``field``: the notes decide again."""
+    name = _name(opportunity)
+    if not field:
+        raise InputError("pick the field to hand back to the notes")
+    who = current_user(user or None, settings)
+    current = _current(settings, name, field)
+    if not review.revert_field(_store(settings), name, field, who, current=current):
+        raise InputError(f"{field.replace('_', ' ')} has no value of yours; the notes already decide it")
+    message = views.message_html(f"{field.replace('_', ' ')}: back to what the notes say ({who}).", "ok")
     return _view(settings, name, message, user=who)
 
 

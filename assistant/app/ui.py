@@ -157,6 +157,10 @@ def build_app(settings: Settings) -> gr.Blocks:
         view = review_actions.clear_field_value(opportunity, field, settings=settings, user=_user(request))
         return (*_triage_outputs(view), "")
 
+    def revert_value(opportunity: str, field: str, request: gr.Request) -> Any:
+        view = review_actions.revert_field_value(opportunity, field, settings=settings, user=_user(request))
+        return (*_triage_outputs(view), "")
+
     def pick(opportunity: str, choice: str, request: gr.Request) -> Any:
         view = review_actions.pick_conflict_value(opportunity, choice, settings=settings, user=_user(request))
         return _triage_outputs(view)
@@ -287,6 +291,9 @@ def build_app(settings: Settings) -> gr.Blocks:
                                 "Save value", size="sm", variant="primary", elem_id="set-field"
                             )
                             clear_btn = gr.Button("Clear (not discussed)", size="sm", elem_id="clear-field")
+                            revert_btn = gr.Button(
+                                "Back to the notes' value", size="sm", elem_id="revert-field"
+                            )
                         with gr.Row(visible=False) as conflict_row:
                             conflict_dd = gr.Dropdown(
                                 [],
@@ -421,6 +428,12 @@ def build_app(settings: Settings) -> gr.Blocks:
             inputs=[opportunity, field_dd],
             outputs=[*triage_outputs, field_value],
             api_name="clear_field",
+        )
+        revert_btn.click(
+            _user_errors(revert_value, count + 1),
+            inputs=[opportunity, field_dd],
+            outputs=[*triage_outputs, field_value],
+            api_name="revert_field",
         )
         pick_btn.click(
             _user_errors(pick, count),

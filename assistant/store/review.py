@@ -50,6 +50,7 @@ __all__ = [
     "find_duplicate",
     "log",
     "note_numbers",
+    "revert_field",
     "review_trigger",
     "set_field",
     "trigger_reviews",
@@ -230,6 +231,21 @@ def set_field(
 def clear_field(store: Store, opportunity: str, name: str, user: str, *, current: Any = None) -> FieldReview:
     """Mark ``name`` as not discussed (the rep's decision; later notes do not refill it)."""
     return set_field(store, opportunity, name, None, user, current=current, cleared=True)
+
+
+def revert_field(store: Store, opportunity: str, name: str, user: str, *, current: Any = None) -> bool:
+    """Drop the rep's value of ``name``: the notes decide again. False when there was none."""
+    opp_id = _opportunity_id(store, opportunity)
+    with Session(_engine(store)) as session:
+        row = session.exec(
+            select(FieldReview).where(FieldReview.opportunity_id == opp_id, FieldReview.field == name)
+        ).first()
+        if row is None:
+            return False
+        session.delete(row)
+        session.commit()
+    log(store, opportunity, user, "field reverted to the notes", target=name, old=_text(current))
+    return True
 
 
 def review_trigger(
