@@ -124,6 +124,7 @@ def test_sdr_journey(app_url: str, tmp_path: Path) -> None:
             # the Email tab before anything: a hint, not empty boxes
             page.get_by_role("tab", name="Email").click()
             assert "Pick an opportunity" in page.locator("#email-status").inner_text()
+            assert not page.locator("#email-body").is_visible()  # no empty boxes before a draft
             page.screenshot(path=str(shots / "0-email-hint.png"))
             page.get_by_role("tab", name="Triage").click()
 

@@ -81,6 +81,7 @@ def _email_outputs(view: handlers.EmailView) -> tuple[Any, ...]:
         view.questions,
         _mailto_html(view),
         _download(view.eml),
+        gr.Column(visible=bool(view.body)),  # the editor only once there is a draft; a hint before
     )
 
 
@@ -332,24 +333,25 @@ def build_app(settings: Settings) -> gr.Blocks:
             with gr.Tab("Email", id="email"):
                 hint = handlers.email_hint()
                 email_status = gr.HTML(hint.message, elem_id="email-status")
-                to = gr.Textbox(label="To", elem_id="email-to")
-                cc = gr.Textbox(label="Cc", elem_id="email-cc")
-                subject = gr.Textbox(label="Subject", elem_id="email-subject")
-                body = gr.Textbox(
-                    label="Body (editable; the whole draft, sign-off included)",
-                    lines=BODY_LINES,
-                    max_lines=MAX_BODY_LINES,
-                    autoscroll=False,
-                    buttons=["copy"],
-                    elem_id="email-body",
-                )
-                with gr.Row():
-                    copy_btn = gr.Button("Copy all (To, Cc, Subject, Body)", elem_id="copy-all")
-                    mailto = gr.HTML(elem_id="mailto")
-                    eml_dl = gr.DownloadButton(
-                        "Download .eml", variant="primary", interactive=False, elem_id="eml-download"
+                with gr.Column(visible=False, elem_id="email-editor") as email_editor:
+                    to = gr.Textbox(label="To", elem_id="email-to")
+                    cc = gr.Textbox(label="Cc", elem_id="email-cc")
+                    subject = gr.Textbox(label="Subject", elem_id="email-subject")
+                    body = gr.Textbox(
+                        label="Body (editable; the whole draft, sign-off included)",
+                        lines=BODY_LINES,
+                        max_lines=MAX_BODY_LINES,
+                        autoscroll=False,
+                        buttons=["copy"],
+                        elem_id="email-body",
                     )
-                questions = gr.Markdown(elem_id="email-questions")
+                    with gr.Row():
+                        copy_btn = gr.Button("Copy all (To, Cc, Subject, Body)", elem_id="copy-all")
+                        mailto = gr.HTML(elem_id="mailto")
+                        eml_dl = gr.DownloadButton(
+                            "Download .eml", variant="primary", interactive=False, elem_id="eml-download"
+                        )
+                    questions = gr.Markdown(elem_id="email-questions")
             with gr.Tab("Ask", id="ask"):
                 chat = gr.Chatbot(
                     label="Who owns this? (answers cite the playbooks)", height=420, elem_id="chat"
@@ -377,7 +379,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                 refresh_btn = gr.Button("Refresh", size="sm")
                 detail = gr.HTML(elem_id="opportunity-detail")
 
-        email_outputs = [email_status, subject, to, cc, body, questions, mailto, eml_dl]
+        email_outputs = [email_status, subject, to, cc, body, questions, mailto, eml_dl, email_editor]
         triage_outputs = [
             status,
             triggers,
