@@ -15,10 +15,11 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, UserError
+from ..errors import InputError
 from . import review_views, views
 from .export import export_path, write_export
-from .review import Opportunity, current_user, load_reviewed, trigger_titles
+from .mail import EmailView, build_eml, draft_email, email_hint, email_view, mailto_link
+from .review import Opportunity, current_user, load_reviewed, reviewed_opportunity, trigger_titles
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -55,21 +56,6 @@ ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".eml", ".vtt")
 MAX_UPLOAD_BYTES = 1_000_000
 Progress = Callable[..., Any]
 TriageFn = Callable[[str, str], "TriageReport"]
-
-
-@dataclass
-class EmailView:
-    """The Email tab for one opportunity."""
-
-    subject: str
-    to: str
-    body: str
-    questions: str
-    message: str
-    cc: str = ""
-    opportunity: str = ""
-    mailto: str = ""
-    eml: Path | None = None
 
 
 @dataclass
@@ -260,7 +246,7 @@ def _view(
         view.gate = views.gate_html(opp.data, _required(store))
         owner = owner_of(store, opportunity, settings, user)
         view.exports = _exports(settings, opp, owner, crm_system)
-        view.email = _email_view(settings, opp)
+        view.email = email_view(settings, opp)
     return view
 
 
@@ -391,128 +377,13 @@ def retry_failed(
     return _view(settings, name, message, user=user)
 
 
-def _reviewed(opportunity: str, settings: Settings) -> Opportunity:
-    name = " ".join((opportunity or "").split())
-    opp = load_reviewed(_store(settings), name, settings) if name else None
-    if opp is None or opp.data is None:
-        raise UserError("no triaged note for this opportunity yet; paste a note and press Triage first")
-    return opp
-
-
 def export_report(opportunity: str, fmt: str, *, settings: Settings, crm_system: str | None = None) -> Path:
     """Write the reviewed report as JSON, CSV or CRM CSV under the state directory; return its path."""
-    opp = _reviewed(opportunity, settings)
+    opp = reviewed_opportunity(opportunity, settings)
     assert opp.data is not None
     if fmt == "crm":
         return crm_export(settings, opp, owner_of(_store(settings), opp.name, settings), crm_system)
     return write_export(settings.state_dir, opportunity, opp.data, fmt)
-
-
-# -- email -------------------------------------------------------------------------------------
-
-
-def _questions(draft: Any) -> str:
-    questions = list(getattr(draft, "questions", None) or [])
-    if not questions:
-        return ""
-    return "**Open questions in the draft**\n\n" + "\n".join(f"- {question}" for question in questions)
-
-
-def mailto_link(to: str, cc: str, subject: str, body: str) -> str:
-    """A ``mailto:`` URL (RFC 6068) that opens the draft in the rep's mail client."""
-    from email.utils import getaddresses
-    from urllib.parse import quote
-
-    def addresses(text: str) -> str:
-        return ",".join(quote(addr, safe="@") for _, addr in getaddresses([text]) if "@" in addr)
-
-    query = [
-        f"subject={quote(subject, safe='')}",
-        f"body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}",
-    ]
-    if addresses(cc):
-        query.insert(0, f"cc={addresses(cc)}")
-    return f"mailto:{addresses(to)}?{'&'.join(query)}"
-
-
-def email_hint(opportunity: str = "") -> EmailView:
-    """What the Email tab shows before a draft exists."""
-    text = (
-        f"No triaged note for {opportunity} yet: paste one on the Triage tab."
-        if opportunity
-        else "Pick an opportunity on the Triage tab (or open one under Opportunities); its draft appears here."
-    )
-    return EmailView(
-        subject="", to="", body="", questions="", message=views.message_html(text), opportunity=opportunity
-    )
-
-
-def _email_view(settings: Settings, opp: Opportunity, *, polish: bool = False) -> EmailView:
-    from ..drafting import draft_email as make_draft
-    from ..drafting import to_eml
-    from .recipients import find_recipients
-
-    assert opp.reviewed is not None
-    report = opp.reviewed.report
-    open_ids = set(opp.reviewed.open_triggers)
-    report = report.model_copy(update={"triggers": [t for t in report.triggers if t.id in open_ids]})
-    draft = make_draft(report, settings=settings, polish=polish)
-    contact = report.fields.get("contact")
-    name = str(contact.value) if contact.present and contact.value else ""
-    recipients = find_recipients((note.text for note in opp.notes), name, settings.sender_email)
-    to = recipients.header("to") or (draft.to or "")
-    cc = recipients.header("cc")
-    draft = draft.model_copy(update={"to": to, "cc": cc})
-    notes = [
-        f"Draft for {opp.name}: review it, then copy it, open it in your mail client or download the .eml."
-    ]
-    if not recipients.to:
-        notes.append("The notes give no address for the contact: add it in your mail client.")
-    removed = list(draft.guard.removed)
-    if removed:
-        notes.append(f"The commitment guard removed {len(removed)} sentence(s) only leadership may promise.")
-    notes += [str(warning) for warning in draft.warnings]
-    path = export_path(settings.state_dir, opp.name or "draft", "eml")
-    path.write_bytes(to_eml(draft))
-    return EmailView(
-        subject=draft.subject,
-        to=to,
-        cc=cc,
-        body=draft.body,
-        questions=_questions(draft),
-        message=views.message_html(" ".join(notes), "ok"),
-        opportunity=opp.name,
-        mailto=mailto_link(to, cc, draft.subject, draft.body),
-        eml=path,
-    )
-
-
-def draft_email(opportunity: str, *, settings: Settings, polish: bool = False) -> EmailView:
-    """Draft the follow-up email from the opportunity's reviewed report (the rep's values win)."""
-    return _email_view(settings, _reviewed(opportunity, settings), polish=polish)
-
-
-def build_eml(
-    opportunity: str, subject: str, to: str, body: str, *, settings: Settings, cc: str = ""
-) -> Path:
-    """The edited draft as an .eml file under the state directory (CR/LF in a header is refused)."""
-    from ..drafting import EmailDraft, to_eml
-
-    if not (body or "").strip():
-        raise UserError("the email body is empty; press 'Draft email' first or write the body")
-    _reviewed(opportunity, settings)
-    draft = EmailDraft(
-        subject=subject,
-        to=to,
-        cc=cc,
-        body=body,
-        sender_name=settings.sender_name,
-        sender_email=settings.sender_email,
-    )
-    data = to_eml(draft)
-    path = export_path(settings.state_dir, opportunity or "draft", "eml")
-    path.write_bytes(data)
-    return path
 
 
 # -- ask ---------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
+from ..errors import UserError
+from ..store import open_store
 from ..store.conflicts import find_conflicts, load_review_policy
 from ..store.merge import NoteRef
 from ..store.review import Reviewed, apply_review, field_reviews, note_numbers, trigger_reviews
@@ -18,7 +20,7 @@ from ..store.review import Reviewed, apply_review, field_reviews, note_numbers, 
 if TYPE_CHECKING:
     from ..store import Note, Store
 
-__all__ = ["Opportunity", "current_user", "load_reviewed", "trigger_titles"]
+__all__ = ["Opportunity", "current_user", "load_reviewed", "reviewed_opportunity", "trigger_titles"]
 
 
 def current_user(username: str | None, settings: Settings) -> str:
@@ -76,3 +78,12 @@ def trigger_titles(settings: Settings) -> dict[str, str]:
         trigger_id: (rule.title or trigger_id.replace("_", " ").capitalize())
         for trigger_id, rule in policy.triggers.items()
     }
+
+
+def reviewed_opportunity(opportunity: str, settings: Settings) -> Opportunity:
+    """The reviewed opportunity; ``UserError`` until one of its notes is triaged."""
+    name = " ".join((opportunity or "").split())
+    opp = load_reviewed(open_store(settings), name, settings) if name else None
+    if opp is None or opp.data is None:
+        raise UserError("no triaged note for this opportunity yet; paste a note and press Triage first")
+    return opp
