@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
@@ -192,3 +193,23 @@ def test_recipients_and_user_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ASSISTANT_SENDER_NAME", raising=False)
     monkeypatch.setattr("getpass.getuser", lambda: "osuser")
     assert current_user(None, get_settings()) == "osuser"
+
+
+def test_policy_files_are_validated(tmp_path: Path) -> None:
+    from assistant.app.crm import load_crm_mapping
+    from assistant.errors import ConfigError
+
+    policy = tmp_path / "policy"
+    shutil.copytree(get_settings().policy_dir, policy)
+    settings = get_settings(policy_dir=policy)
+    mapping = load_crm_mapping(settings)
+    assert mapping.systems["salesforce"].columns["device_count"] == "Device_Count__c"
+    assert mapping.systems["hubspot"].columns["opportunity"] == "Deal Name"
+    (policy / "crm_mapping.toml").write_text(
+        '[systems.x]\nlabel = "X CRM"\n[systems.x.columns]\nproccessor = "Processor"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="proccessor"):
+        load_crm_mapping(settings)
+    (policy / "review.toml").write_text('conflict_fields = ["device_cnt"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="device_cnt"):
+        load_review_policy(settings)

@@ -10,7 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..store import HistoryEntry, MergedReport
+    from ..store import HistoryEntry
 
 __all__ = [
     "ROLE_LABELS",
@@ -18,10 +18,8 @@ __all__ = [
     "fields_html",
     "gate_html",
     "history_html",
-    "merged_summary",
     "message_html",
     "note_label",
-    "opportunities_html",
     "plain_value",
     "quote_anchor",
     "triggers_html",
@@ -277,24 +275,3 @@ def history_html(
             f"<td {_CELL}>{named(entry.merged_triggers)}</td></tr>"
         )
     return f'<table class="history" {_TABLE}><tr>{head}</tr>{"".join(rows)}</table>'
-
-
-def merged_summary(merged: MergedReport) -> str:
-    notes = len(merged.notes)
-    triggers = len(merged.report.triggers)
-    return f"Merged {notes} note{'s' * (notes != 1)}: {triggers} trigger{'s' * (triggers != 1)} to review."
-
-
-def opportunities_html(rows: Sequence[tuple[str, int, str, str]]) -> str:
-    """Rows of (name, note count, last updated, merged state summary)."""
-    if not rows:
-        return message_html("No opportunities yet: paste a first note on the Triage tab.")
-    head = "".join(
-        f"<th {_CELL}>{title}</th>" for title in ("opportunity", "notes", "updated", "merged report")
-    )
-    body = "".join(
-        f'<tr data-opportunity="{escape(name)}"><td {_CELL}><b>{escape(name)}</b></td><td {_CELL}>{count}</td>'
-        f"<td {_CELL}>{escape(updated)}</td><td {_CELL}>{escape(state)}</td></tr>"
-        for name, count, updated, state in rows
-    )
-    return f'<table class="opportunities" {_TABLE}><tr>{head}</tr>{body}</table>'
