@@ -126,6 +126,13 @@ def test_triggers_acknowledged_and_resolved_with_a_reviewer(settings: Settings) 
     review = next(t for t in done.data["triggers"] if t["id"] == "unapproved_commitment")["review"]
     assert review["action"] == "resolved" and review["reviewer"] == "lee"
     assert "resolved</b> by lee" in done.triggers and "Leadership: no date promised" in done.audit
+    again = handlers.triage_note("Acme", "rep: promise a free pilot", None, "follow_up", settings=settings)
+    assert again.data is not None
+    reopened = next(t for t in again.data["triggers"] if t["id"] == "unapproved_commitment")
+    assert "review" not in reopened  # raised again after the review: open until someone looks again
+    review_actions.review_trigger(
+        "Acme", "unapproved_commitment", "resolved", "No pilot promised", settings=settings, user="lee"
+    )
     rows = handlers.opportunities_rows(settings=settings)
     assert rows[0][0] == "Acme" and "Commitment made without approval" not in rows[0][4]
     assert "Processor not confirmed" in rows[0][4] and rows[0][5] == "Sam Rivera"  # owner: who added note 1

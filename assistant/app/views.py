@@ -117,6 +117,8 @@ def quote_anchor(name: str) -> str:
 
 def _first_quote(name: str, field: dict[str, Any]) -> str:
     quotes = [quote for quote in field.get("evidence", []) if quote.strip()]
+    # a bare speaker label ("Dana Ruiz (Kestrel):") says nothing; show a quote with words in it
+    quotes = sorted(quotes, key=lambda quote: quote.rstrip().endswith(":"))
     if not quotes:
         return ""
     more = f" <small>(+{len(quotes) - 1} more)</small>" if len(quotes) > 1 else ""

@@ -398,6 +398,9 @@ def apply_review(
     for trigger in data["triggers"]:
         trigger["raised_by"] = [ref.to_json() for ref in merged.trigger_sources.get(trigger["id"], [])]
         review = reviews.get(trigger["id"])
+        raised = merged.trigger_sources.get(trigger["id"], [])
+        if review is not None and any(_stamp(ref.created_at) > _stamp(review.at) for ref in raised):
+            review = None  # a note saved after the review raised it again: a person must look again
         if review is not None:
             trigger["review"] = {
                 "action": review.action,
