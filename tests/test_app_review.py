@@ -130,6 +130,7 @@ def test_triggers_acknowledged_and_resolved_with_a_reviewer(settings: Settings) 
     assert again.data is not None
     reopened = next(t for t in again.data["triggers"] if t["id"] == "unapproved_commitment")
     assert "review" not in reopened  # raised again after the review: open until someone looks again
+    assert "raised again by a later note after lee resolved it" in again.triggers
     review_actions.review_trigger(
         "Acme", "unapproved_commitment", "resolved", "No pilot promised", settings=settings, user="lee"
     )

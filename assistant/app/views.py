@@ -171,9 +171,14 @@ def fields_html(
     return f'<table class="fields" {_TABLE}>{head}{"".join(rows)}</table>'
 
 
-def _review_line(review: dict[str, Any] | None) -> str:
+def _review_line(review: dict[str, Any] | None, reopened: dict[str, Any] | None = None) -> str:
     if not review:
-        return '<div class="review-state"><b>open</b>: acknowledge or resolve it under <i>Review</i></div>'
+        again = (
+            f" (raised again by a later note after {escape(reopened['reviewer'])} {escape(reopened['action'])} it)"
+            if reopened
+            else ""
+        )
+        return f'<div class="review-state"><b>open</b>{again}: acknowledge or resolve it under <i>Review</i></div>'
     comment = f": {escape(review['comment'])}" if review.get("comment") else ""
     return (
         f'<div class="review-state"><b>{escape(review["action"])}</b> by {escape(review["reviewer"])} '
@@ -206,7 +211,7 @@ def triggers_html(
             f"<div><b>{escape(title)}</b> &rarr; review by <b>{escape(reviewers)}</b></div>"
             f"<div>{escape(trigger.get('reason', ''))}</div>{quote}"
             f"{_evidence(evidence[1:]) if len(evidence) > 1 else ''}"
-            f"{raised_div}{_review_line(review)}</div>"
+            f"{raised_div}{_review_line(review, trigger.get('reopened'))}</div>"
         )
     return f'<div class="triggers">{"".join(cards)}</div>'
 

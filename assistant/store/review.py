@@ -400,7 +400,9 @@ def apply_review(
         review = reviews.get(trigger["id"])
         raised = merged.trigger_sources.get(trigger["id"], [])
         if review is not None and any(_stamp(ref.created_at) > _stamp(review.at) for ref in raised):
-            review = None  # a note saved after the review raised it again: a person must look again
+            # a note saved after the review raised it again: open until a person looks again
+            trigger["reopened"] = {"action": review.action, "reviewer": review.reviewer}
+            review = None
         if review is not None:
             trigger["review"] = {
                 "action": review.action,
