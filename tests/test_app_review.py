@@ -162,6 +162,13 @@ def test_email_uses_reviewed_values_and_addresses_from_the_notes(settings: Setti
     crm = list(csv.DictReader(io.StringIO(reviewed.exports["crm"].read_text())))
     assert crm[0]["Processor__c"] == "Worldpay" and crm[0]["Opportunity Owner"] == "Sam Rivera"
     assert json.loads(reviewed.exports["json"].read_text())["fields"]["processor"]["set_by"] == "Sam Rivera"
+    files = sorted(path.name for path in (settings.home / "exports").iterdir())
+    assert files == [  # one file per format, rewritten on each change: the folder does not grow
+        "acme-fuels-salesforce.csv",
+        "acme-fuels.csv",
+        "acme-fuels.eml",
+        "acme-fuels.json",
+    ]
 
 
 def test_switching_opportunity_switches_the_draft(settings: Settings) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from . import review_views, views
-from .export import export_path, write_export
+from .export import export_path, write_export, write_file
 from .mail import EmailView, build_eml, draft_email, email_hint, email_view, mailto_link
 from .review import Opportunity, current_user, load_reviewed, reviewed_opportunity, trigger_titles
 
@@ -215,8 +215,7 @@ def crm_export(settings: Settings, opp: Opportunity, owner: str, system: str | N
         "open_triggers": [titles.get(t, t) for t in (opp.reviewed.open_triggers if opp.reviewed else [])],
     }
     path = export_path(settings.state_dir, f"{opp.name}-{name}", "csv")
-    path.write_text(crm_csv(mapping.systems[name], opp.data, extras), encoding="utf-8", newline="")
-    return path
+    return write_file(path, crm_csv(mapping.systems[name], opp.data, extras))
 
 
 def _view(

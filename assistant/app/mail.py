@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from . import views
-from .export import export_path
+from .export import export_path, write_file
 from .review import Opportunity, reviewed_opportunity
 
 if TYPE_CHECKING:
@@ -97,8 +97,7 @@ def email_view(settings: Settings, opp: Opportunity, *, polish: bool = False) ->
     if removed:
         notes.append(f"The commitment guard removed {len(removed)} sentence(s) only leadership may promise.")
     notes += [str(warning) for warning in draft.warnings]
-    path = export_path(settings.state_dir, opp.name or "draft", "eml")
-    path.write_bytes(to_eml(draft))
+    path = write_file(export_path(settings.state_dir, opp.name or "draft", "eml"), to_eml(draft))
     return EmailView(
         subject=draft.subject,
         to=to,
@@ -135,6 +134,4 @@ def build_eml(
         sender_email=settings.sender_email,
     )
     data = to_eml(draft)
-    path = export_path(settings.state_dir, opportunity or "draft", "eml")
-    path.write_bytes(data)
-    return path
+    return write_file(export_path(settings.state_dir, opportunity or "draft", "eml"), data)
