@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .views import ROLE_LABELS, gate_html, message_html, note_label, quote_anchor, when
+from .views import _CELL, _NOWRAP, ROLE_LABELS, gate_html, message_html, note_label, quote_anchor, when
 
 if TYPE_CHECKING:
     from ..store import Note
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["audit_html", "notes_html", "opportunity_html"]
 
 _BOX = 'style="white-space:pre-wrap;font-family:inherit;margin:4px 0 12px 0;max-height:320px;overflow:auto"'
-_CELL = 'style="padding:4px 6px;border-bottom:1px solid #8883;vertical-align:top"'
-_NOWRAP = 'style="padding:4px 6px;border-bottom:1px solid #8883;vertical-align:top;white-space:nowrap"'
 
 
 def _spans(text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
