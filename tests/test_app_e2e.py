@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
@@ -50,34 +49,80 @@ def client(app_url: tuple[str, Any]) -> Any:
     return Client(app_url[0], verbose=False)
 
 
+OUTPUTS = [
+    "status",
+    "triggers",
+    "gate",
+    "fields",
+    "history",
+    "report",
+    "opportunity",
+    "notes",
+    "audit",
+    "field_choices",
+    "conflicts",
+    "trigger_choices",
+    "json",
+    "csv",
+    "crm",
+    "email_status",
+    "subject",
+    "to",
+    "cc",
+    "body",
+    "questions",
+    "mailto",
+    "eml",
+]
+
+
+def _named(outputs: Any) -> dict[str, Any]:
+    """The triage/review outputs by name (the app's ``triage_outputs``; the API leaves out layout rows)."""
+    return {name: _plain(value) for name, value in zip(OUTPUTS, outputs, strict=False)}
+
+
+def _plain(value: Any) -> Any:
+    """A component update (``{"__type__": "update", "value": ...}``) as its value."""
+    return value.get("value") if isinstance(value, dict) and value.get("__type__") == "update" else value
+
+
 def _trigger_ids(report: dict[str, Any]) -> list[str]:
     return [trigger["id"] for trigger in report["triggers"]]
 
 
+def _path(value: Any) -> Path:
+    return Path(value if isinstance(value, str) else value["value"] if "value" in value else value["path"])
+
+
 def test_triage_then_history_and_store(client: Any, app_url: tuple[str, Any]) -> None:
-    status, triggers, gate, fields, _history, report, dropdown, _upload = client.predict(
-        "Kestrel Parking", "discovery", TRANSCRIPT, None, api_name="/triage"
-    )
-    assert "saved and triaged" in status
+    out = _named(client.predict("Kestrel Parking", "discovery", TRANSCRIPT, None, api_name="/triage"))
+    report = out["report"]
+    assert "saved and triaged" in out["status"]
     assert {"processor_unknown", "high_risk_use_case"} <= set(_trigger_ids(report))
-    assert 'data-trigger="processor_unknown"' in triggers and "Certification SME" in triggers
-    assert "NOT READY" in gate and 'data-field="processor"' in fields
+    assert 'data-trigger="processor_unknown"' in out["triggers"] and "Certification SME" in out["triggers"]
+    assert "Processor not confirmed" in out["triggers"]
+    assert "NOT READY" in out["gate"] and 'data-field="processor"' in out["fields"]
     assert report["fields"]["processor"]["status"] == "uncertain"
     assert report["fields"]["processor"]["provenance"][0]["note_id"] >= 1
-    assert dropdown["value"] == "Kestrel Parking"
+    assert out["opportunity"] == "Kestrel Parking"
     assert PAN not in str(report)
+    assert "Draft for Kestrel Parking" in out["email_status"] and "Dana" in out["body"]
 
     # a later validation call confirms the processor: the merged report drops processor_unknown
     follow_up = "Dana Ruiz (Kestrel, VP Operations): Finance confirmed it, we're on Worldpay.\n"
-    *_, merged, _, _ = client.predict("Kestrel Parking", "validation", follow_up, None, api_name="/triage")
+    merged = _named(client.predict("Kestrel Parking", "validation", follow_up, None, api_name="/triage"))[
+        "report"
+    ]
     processor = merged["fields"]["processor"]
     assert processor["status"] == "confirmed" and processor["value"] == ["Worldpay"]
     assert "processor_unknown" not in _trigger_ids(merged)  # a later confirmed fact removed the cause
     assert processor["provenance"][-1]["note_id"] == merged["notes"][-1]["note_id"]
     assert "high_risk_use_case" in _trigger_ids(merged)  # sticky across notes until a later fact removes it
 
-    status, *_rest, hist, _, _ = client.predict("Kestrel Parking", api_name="/load_opportunity")
-    assert hist.count("<tr data-note=") == 2 and "high_risk_use_case" in hist
+    loaded = _named(client.predict("Kestrel Parking", api_name="/load_opportunity"))
+    assert loaded["history"].count("<tr data-note=") == 2 and "Higher-risk deployment" in loaded["history"]
+    again = _named(client.predict("Kestrel Parking", "validation", follow_up, None, api_name="/triage"))
+    assert "not saved again" in again["status"]
 
     from assistant.store import Store
 
@@ -86,26 +131,29 @@ def test_triage_then_history_and_store(client: Any, app_url: tuple[str, Any]) ->
     assert [note.kind for note in notes] == ["discovery", "validation"]
     assert PAN not in notes[0].text and "1111" in notes[0].text  # saved masked
     overview = client.predict(api_name="/opportunities")
-    assert 'data-opportunity="Kestrel Parking"' in overview
+    assert "Kestrel Parking" in str(overview)
 
 
-def test_exports_and_email(client: Any) -> None:
-    client.predict("Acme Transit", "intro", TRANSCRIPT, None, api_name="/triage")
-    json_path = Path(client.predict("Acme Transit", api_name="/export_json"))
-    csv_path = Path(client.predict("Acme Transit", api_name="/export_csv"))
-    assert json_path.suffix == ".json" and '"processor_unknown"' in json_path.read_text()
+def test_review_exports_and_email(client: Any) -> None:
+    out = _named(client.predict("Acme Transit", "intro", TRANSCRIPT, None, api_name="/triage"))
+    reviewed = _named(client.predict("Acme Transit", "processor", "Worldpay", api_name="/set_field"))
+    assert reviewed["report"]["fields"]["processor"]["value"] == ["Worldpay"]
+    assert "set by" in reviewed["fields"]
+    json_path, csv_path, crm_path = (_path(reviewed[key]) for key in ("json", "csv", "crm"))
+    assert json_path.suffix == ".json" and '"set_by"' in json_path.read_text()
     assert csv_path.read_text().startswith("kind,name,status,value,evidence,route_to,notes")
-    outputs = client.predict("Acme Transit", api_name="/draft_email")
-    email_status, subject, to, body = outputs[:4]
-    assert "Draft ready" in email_status and subject and body.strip()
-    eml_path = Path(
+    assert crm_path.read_text().startswith("Opportunity Name,Account Name,Opportunity Owner")
+    done = _named(
         client.predict(
-            "Acme Transit", "Edited: " + subject, to, body + "\nP.S. edited", api_name="/build_eml"
+            "Acme Transit", "high_risk_use_case", "resolved", "SME scoped kiosks", api_name="/review_trigger"
         )
     )
-    message = message_from_bytes(eml_path.read_bytes())
-    assert message["Subject"].startswith("Edited: ")
-    assert "P.S. edited" in message.get_payload(decode=True).decode()
+    assert 'data-review="resolved"' in done["triggers"] and "SME scoped kiosks" in done["audit"]
+    email_status, subject, _to, _cc, body, *_ = (
+        _plain(value) for value in client.predict("Acme Transit", api_name="/draft_email")
+    )
+    assert "Draft for Acme Transit" in email_status and subject and body.strip()
+    assert "Worldpay" in body and out["body"] != body
 
 
 def test_uploads_refused_with_a_message(client: Any, tmp_path: Path) -> None:
@@ -151,6 +199,6 @@ def test_credentials_turn_on_gradio_auth(tmp_path: Path) -> None:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a plain error without a login
             Client(url, verbose=False)
         authed = Client(url, auth=("sdr", "pw-123"), verbose=False)
-        assert "No opportunities yet" in authed.predict(api_name="/opportunities")
+        assert "Kestrel" not in str(authed.predict(api_name="/opportunities"))
     finally:
         demo.close()

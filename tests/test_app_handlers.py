@@ -68,7 +68,9 @@ def test_triage_saves_merges_and_renders(settings: Settings) -> None:
     assert "saved and triaged" in first.message
     assert 'data-trigger="processor_unknown"' in first.triggers and "Certification SME" in first.triggers
     assert 'data-trigger="unapproved_commitment"' in first.triggers and "Omni Leadership" in first.triggers
-    assert 'data-status="uncertain"' in first.fields and "evidence (1)" in first.fields
+    assert 'data-status="uncertain"' in first.fields and "<q>processor=TSYS?</q>" in first.fields
+    assert 'href="#quote-processor"' in first.fields and 'id="quote-processor"' in first.notes
+    assert "Processor not confirmed" in first.triggers and ">processor_unknown<" not in first.triggers
     assert first.choices == ["Acme"]
     second = handlers.triage_note("Acme", "processor=Worldpay", None, "discovery", settings=settings)
     assert second.data is not None
@@ -78,7 +80,7 @@ def test_triage_saves_merges_and_renders(settings: Settings) -> None:
     provenance = second.data["fields"]["processor"]["provenance"]
     assert len(provenance) == 1 and provenance[0]["note_id"] == 2
     assert second.history.count("<tr data-note=") == 2
-    assert "processor_unknown, unapproved_commitment" in second.history  # note 1 raised both
+    assert "Processor not confirmed, Commitment made without approval" in second.history  # note 1 raised both
 
 
 def test_failed_triage_keeps_the_note_and_retry_recovers(settings: Settings) -> None:
@@ -86,7 +88,7 @@ def test_failed_triage_keeps_the_note_and_retry_recovers(settings: Settings) -> 
         raise TimeoutError("model did not answer")
 
     view = handlers.triage_note("Bolt", "company=Bolt", None, "discovery", settings=settings, triage=broken)
-    assert "Note #1 saved, but triage failed" in view.message and "model did not answer" in view.message
+    assert "Note 1 saved, but triage failed" in view.message and "model did not answer" in view.message
     assert "failed" in view.history and view.data is None
     view = handlers.retry_failed("Bolt", settings=settings)
     assert "Re-triaged 1 note" in view.message
@@ -153,6 +155,10 @@ def test_exports_json_and_csv(settings: Settings) -> None:
     assert company["value"] == "'=cmd|calc"  # no spreadsheet formula
     trigger = next(row for row in rows if row["kind"] == "trigger")
     assert trigger["name"] == "processor_unknown" and "certification_sme" in trigger["route_to"]
+    crm_path = handlers.export_report("Acme / Kiosks", "crm", settings=settings, crm_system="hubspot")
+    crm_rows = list(csv.DictReader(io.StringIO(crm_path.read_text())))
+    assert crm_rows[0]["Deal Name"] == "Acme / Kiosks" and crm_rows[0]["Associated Company"] == "'=cmd|calc"
+    assert crm_rows[0]["escalations"].startswith("Processor not confirmed; ")
     with pytest.raises(UserError, match="no triaged note"):
         handlers.export_report("Unknown deal", "json", settings=settings)
 
@@ -175,10 +181,15 @@ def test_email_draft_and_edited_eml(settings: Settings, monkeypatch: pytest.Monk
     handlers.triage_note("Acme", "company=Acme", None, "intro", settings=settings)
     view = handlers.draft_email("Acme", settings=settings)
     assert view.subject == "Recap: Acme" and view.to == "" and "Thanks for the call" in view.body
-    path = handlers.build_eml("Acme", "Edited subject", "Dana", "Edited body line", settings=settings)
+    assert view.eml is not None and view.eml.suffix == ".eml" and view.mailto.startswith("mailto:?")
+    path = handlers.build_eml(
+        "Acme", "Edited subject", "Dana <dana@acme.example>", "Edited body line", settings=settings
+    )
     message = message_from_bytes(path.read_bytes())
     assert path.suffix == ".eml"
-    assert message["Subject"] == "Edited subject"
+    assert message["Subject"] == "Edited subject" and message["To"] == "Dana <dana@acme.example>"
+    with pytest.raises(UserError, match="line break"):
+        handlers.build_eml("Acme", "s\r\nBcc: x@evil.example", "", "body", settings=settings)
     assert "Edited body line" in message.get_payload(decode=True).decode()
     with pytest.raises(UserError, match="body is empty"):
         handlers.build_eml("Acme", "s", "", "  ", settings=settings)
@@ -211,11 +222,17 @@ def test_ask_shows_owners_and_cited_passages(settings: Settings, monkeypatch: py
     assert calls == [("who approves a 30% discount?", "rules")]
     assert view.history[0] == {"role": "user", "content": "who approves a 30% discount?"}
     answer = view.history[1]["content"]
-    assert (
-        "Omni Leadership (`leadership`)" in answer
-        and "> discounting outside established guardrails" in answer
+    assert "**Owners:** Omni Leadership" in answer and "`leadership`" not in answer
+    assert "> discounting outside established guardrails" in answer
+    assert "knowledge/ops.md § Escalation" in answer
+    contract.update(
+        owners=[],
+        answer="The playbooks do not say who owns this, so no owner is named. "
+        "Add a playbook section that covers it to knowledge/ and re-index.",
+        sources=[],
     )
-    assert "`knowledge/ops.md` § Escalation" in answer
+    refusal = handlers.ask_question("who paints the office?", [], settings=settings).history[1]["content"]
+    assert "re-index" not in refusal and "sales-ops lead" in refusal
     with pytest.raises(InputError):
         handlers.ask_question(" ", [], settings=settings)
 

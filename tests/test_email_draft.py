@@ -14,7 +14,7 @@ import pytest
 from assistant.config import get_settings
 from assistant.drafting import EmailDraft, draft_email, to_eml
 from assistant.drafting import templates as drafting_templates
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, InputError
 from assistant.schema import (
     FIELD_NAMES,
     ROLE_IDS,
@@ -414,14 +414,30 @@ def test_eml_is_a_standard_message_a_client_can_parse() -> None:
     assert message["Subject"] == draft.subject
     assert message["From"].addresses[0].addr_spec == "sales@omni.example"
     assert message["From"].addresses[0].display_name == "Omni Sales"
-    to = message["To"]
-    assert to.groups[0].display_name == "Dana Whitfield"
-    assert to.addresses == ()  # no invented address
+    assert message["To"] is None  # a bare name, no address in the notes: no invented address, no empty group
     assert message["Date"].datetime == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert message["Message-ID"].endswith("@omni.example>")
     assert message["X-Unsent"] == "1"
     assert message.get_content_type() == "text/plain"
     assert message.get_content().replace("\r\n", "\n") == draft.body
+
+
+def test_eml_to_and_cc_carry_addresses_and_refuse_line_breaks() -> None:
+    draft = draft_email(kiosk_report()).model_copy(
+        update={"to": "Dana Whitfield <dana@acme.example>", "cc": "Lee Park <lee@acme.example>, Finance"}
+    )
+    message = email.message_from_bytes(to_eml(draft), policy=email.policy.default)
+    assert [(a.display_name, a.addr_spec) for a in message["To"].addresses] == [
+        ("Dana Whitfield", "dana@acme.example")
+    ]
+    assert [a.addr_spec for a in message["Cc"].addresses] == ["lee@acme.example"]
+    assert ":;" not in to_eml(draft).decode()
+    for update in (
+        {"to": "dana@acme.example\r\nBcc: x@evil.example"},
+        {"subject": "Hi\nBcc: x@evil.example"},
+    ):
+        with pytest.raises(InputError, match="line break"):
+            to_eml(draft.model_copy(update=update))
 
 
 def test_eml_without_contact_has_no_to_header() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
-from datetime import UTC, datetime
+import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CSV_COLUMNS", "export_path", "report_to_csv", "report_to_json", "write_export"]
+__all__ = ["CSV_COLUMNS", "export_path", "report_to_csv", "report_to_json", "write_export", "write_file"]
 
 CSV_COLUMNS = ("kind", "name", "status", "value", "evidence", "route_to", "notes")
 
@@ -79,10 +80,20 @@ def _slug(name: str) -> str:
 
 
 def export_path(home: Path, name: str, suffix: str) -> Path:
+    """``home/exports/<name as a slug>.<suffix>``: one file per opportunity and format, rewritten
+    on every change (the app serves a copy per response, so the folder does not grow)."""
     folder = home / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return folder / f"{_slug(name)}-{stamp}.{suffix}"
+    return folder / f"{_slug(name)}.{suffix}"
+
+
+def write_file(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` to ``path`` atomically (a reader never sees half a file)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, path)
+    return path
 
 
 def write_export(home: Path, name: str, data: dict[str, Any], fmt: str) -> Path:
@@ -93,6 +104,4 @@ def write_export(home: Path, name: str, data: dict[str, Any], fmt: str) -> Path:
         content = report_to_csv(data)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    path = export_path(home, name, fmt)
-    path.write_text(content, encoding="utf-8", newline="")
-    return path
+    return write_file(export_path(home, name, fmt), content)

@@ -15,14 +15,16 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, UserError
-from . import views
-from .export import export_path, write_export
+from ..errors import InputError
+from . import review_views, views
+from .export import export_path, write_export, write_file
+from .mail import EmailView, build_eml, draft_email, email_hint, email_view, mailto_link
+from .review import Opportunity, current_user, load_reviewed, reviewed_opportunity, trigger_titles
 
 if TYPE_CHECKING:
     from ..config import Settings
     from ..schema import TriageReport
-    from ..store import MergedReport, Store
+    from ..store import Store
 
 __all__ = [
     "ALLOWED_SUFFIXES",
@@ -32,13 +34,19 @@ __all__ = [
     "TriageView",
     "ask_question",
     "build_eml",
+    "crm_export",
+    "current_value",
     "default_triage",
     "draft_email",
+    "email_hint",
     "eml_text",
     "export_report",
     "load_opportunity",
-    "opportunities_overview",
+    "mailto_link",
+    "opportunities_rows",
     "opportunity_choices",
+    "opportunity_detail",
+    "owner_of",
     "read_upload",
     "retry_failed",
     "triage_note",
@@ -62,15 +70,13 @@ class TriageView:
     gate: str = ""
     history: str = ""
     choices: list[str] = dc_field(default_factory=list)
-
-
-@dataclass
-class EmailView:
-    subject: str
-    to: str
-    body: str
-    questions: str
-    message: str
+    notes: str = ""
+    audit: str = ""
+    field_choices: list[tuple[str, str]] = dc_field(default_factory=list)
+    conflict_choices: list[tuple[str, str]] = dc_field(default_factory=list)
+    trigger_choices: list[tuple[str, str]] = dc_field(default_factory=list)
+    exports: dict[str, Path] = dc_field(default_factory=dict)
+    email: EmailView | None = None
 
 
 @dataclass
@@ -151,20 +157,95 @@ def _required(store: Store) -> tuple[str, ...]:
     return store.rules.gate_required
 
 
-def _view(settings: Settings, opportunity: str, message: str, merged: MergedReport | None) -> TriageView:
+def _label(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _choices(opp: Opportunity, titles: dict[str, str]) -> tuple[list[Any], list[Any], list[Any]]:
+    """Dropdown choices: every field, every open conflict value, every trigger."""
+    from ..schema import FIELD_NAMES
+
+    data = opp.data or {"fields": {}, "triggers": []}
+    fields = []
+    for name in FIELD_NAMES:
+        current = data["fields"].get(name, {})
+        value = (
+            views.plain_value(current.get("value")) if current.get("status") != "missing" else "not discussed"
+        )
+        fields.append((f"{_label(name)}: {value}"[:90], name))
+    conflicts = []
+    for name, field in data["fields"].items():
+        for item in (field.get("conflict") or {}).get("values", []):
+            label = f"{_label(name)} = {views.plain_value(item['value'])} ({views.note_label(item['note_id'], opp.numbers)})"
+            conflicts.append((label[:120], f"{name}|{item['note_id']}"))
+    triggers = [(titles.get(t["id"], t["id"]), t["id"]) for t in data["triggers"]]
+    return fields, conflicts, triggers
+
+
+def owner_of(store: Store, opportunity: str, settings: Settings, user: str = "") -> str:
+    """The SDR who owns the opportunity: whoever added its first note (else the acting user)."""
+    from ..store.review import audit_log
+
+    added = [entry for entry in audit_log(store, opportunity) if entry.action == "note added"]
+    return added[-1].user if added else current_user(user or None, settings)
+
+
+def _exports(settings: Settings, opp: Opportunity, owner: str, crm_system: str | None) -> dict[str, Path]:
+    data = opp.data
+    if data is None:
+        return {}
+    out = {fmt: write_export(settings.state_dir, opp.name, data, fmt) for fmt in ("json", "csv")}
+    out["crm"] = crm_export(settings, opp, owner, crm_system)
+    return out
+
+
+def crm_export(settings: Settings, opp: Opportunity, owner: str, system: str | None = None) -> Path:
+    """The CRM-ready CSV of the reviewed opportunity for ``system`` (first in the mapping by default)."""
+    from .crm import crm_csv, load_crm_mapping
+
+    assert opp.data is not None
+    mapping = load_crm_mapping(settings)
+    name = system if system in mapping.systems else next(iter(mapping.systems))
+    titles = trigger_titles(settings)
+    extras = {
+        "opportunity": opp.name,
+        "owner": owner,
+        "gate_ready": bool(opp.data["gate"].get("ready")),
+        "gate_missing": [_label(item) for item in opp.data["gate"].get("missing", [])],
+        "open_triggers": [titles.get(t, t) for t in (opp.reviewed.open_triggers if opp.reviewed else [])],
+    }
+    path = export_path(settings.state_dir, f"{opp.name}-{name}", "csv")
+    return write_file(path, crm_csv(mapping.systems[name], opp.data, extras))
+
+
+def _view(
+    settings: Settings,
+    opportunity: str,
+    message: str,
+    *,
+    user: str = "",
+    crm_system: str | None = None,
+) -> TriageView:
     store = _store(settings)
-    view = TriageView(
-        opportunity=opportunity,
-        message=message,
-        history=views.history_html(store.history(opportunity)) if opportunity else "",
-        choices=opportunity_choices(settings),
-    )
-    if merged is not None:
-        data = merged.to_contract()
-        view.data = data
-        view.fields = views.fields_html(data)
-        view.triggers = views.triggers_html(data)
-        view.gate = views.gate_html(data, _required(store))
+    opp = load_reviewed(store, opportunity, settings) if opportunity else None
+    titles = trigger_titles(settings)
+    view = TriageView(opportunity=opportunity, message=message, choices=opportunity_choices(settings))
+    if opp is None:
+        return view
+    from ..store.review import audit_log
+
+    view.history = views.history_html(store.history(opportunity), opp.numbers, titles)
+    view.audit = review_views.audit_html(audit_log(store, opportunity), opp.numbers)
+    view.notes = review_views.notes_html(opp.notes, opp.numbers, opp.data)
+    view.field_choices, view.conflict_choices, view.trigger_choices = _choices(opp, titles)
+    if opp.data is not None:
+        view.data = opp.data
+        view.fields = views.fields_html(opp.data, numbers=opp.numbers)
+        view.triggers = views.triggers_html(opp.data, titles, opp.numbers)
+        view.gate = views.gate_html(opp.data, _required(store))
+        owner = owner_of(store, opportunity, settings, user)
+        view.exports = _exports(settings, opp, owner, crm_system)
+        view.email = email_view(settings, opp)
     return view
 
 
@@ -188,63 +269,95 @@ def triage_note(
     settings: Settings,
     progress: Progress | None = None,
     triage: TriageFn | None = None,
+    user: str = "",
 ) -> TriageView:
-    """Save the note (masked) under ``opportunity``, triage it, and show the merged report.
+    """Save the note (masked) under ``opportunity``, triage it, and show the reviewed report.
 
     Input mistakes (no name, empty text, bad upload) save nothing and raise ``UserError``.
+    A note identical to one the opportunity already has is not saved again.
     A failure during triage leaves the note saved (status ``failed``) and is reported in the view.
     """
+    from ..store.review import find_duplicate, log, note_numbers
+
     name = " ".join((opportunity or "").split())
     if not name:
         raise InputError("pick an opportunity or type a new opportunity name first")
     _step(progress, 0.05, "reading input")
     body, source = _pick_input(text, upload)
     store = _store(settings)
+    who = current_user(user or None, settings)
+    duplicate = find_duplicate(store, name, body)
+    if duplicate is not None and duplicate.id is not None:
+        number = note_numbers(store.notes(name))[duplicate.id]
+        message = views.message_html(
+            f"This note is identical to note {number} of {name} (saved {views.when(duplicate.created_at)}); "
+            "it was not saved again.",
+            "warn",
+        )
+        return _view(settings, name, message, user=who)
     _step(progress, 0.15, "saving note")
     note = store.save_note(name, body, source=source, kind=kind or "other")
     assert note.id is not None
+    number = len(store.notes(name))
+    log(store, name, who, "note added", target=source, note_id=note.id, comment=kind or "other")
     run = triage or default_triage(settings)
     _step(progress, 0.3, "triaging")
     try:
         report = run(note.text, note.source)
     except Exception as exc:  # the note is safe; say so and keep going
         store.record_failure(note.id, f"{type(exc).__name__}: {exc}")
-        merged = store.merged_report(name)
         message = views.message_html(
-            f"Note #{note.id} saved, but triage failed ({exc}); fix the cause and press 'Retry failed notes'.",
+            f"Note {number} saved, but triage failed ({exc}); fix the cause and press 'Retry failed notes'.",
             "error",
         )
-        return _view(settings, name, message, merged)
+        return _view(settings, name, message, user=who)
     store.record_report(note.id, report)
     _step(progress, 0.85, "merging with earlier notes")
-    merged = store.merged_report(name)
+    view = _view(settings, name, "", user=who)
     _step(progress, 1.0, "done")
-    count = len(merged.notes) if merged else 1
-    said = f"Note #{note.id} ({source}) saved and triaged; report merges {count} note{'s' * (count != 1)}."
+    count = len(view.data.get("notes", [])) if view.data else 1
+    conflicts = [label for label, _ in view.conflict_choices]
+    text_out = f"Note {number} ({source}) saved and triaged; report merges {count} note{'s' * (count != 1)}."
+    if conflicts:
+        text_out += " Notes disagree on some fields: pick a value under Review."
+    # what the report warns about (off-topic input, no customer, masked card data aside)
     warnings = [w for w in report.warnings if not w.startswith("card data")]
-    message = views.message_html(
-        " ".join([said, *(f"Warning: {w}." for w in warnings)]), "warn" if warnings else "ok"
-    )
-    return _view(settings, name, message, merged)
+    text_out = " ".join([text_out, *(f"Warning: {w}." for w in warnings)])
+    view.message = views.message_html(text_out, "warn" if conflicts or warnings else "ok")
+    return view
 
 
-def load_opportunity(opportunity: str, *, settings: Settings) -> TriageView:
-    """Show the merged report and history of an existing opportunity (nothing for a new name)."""
+def load_opportunity(opportunity: str, *, settings: Settings, user: str = "") -> TriageView:
+    """Show the reviewed report and history of an existing opportunity (nothing for a new name)."""
     name = " ".join((opportunity or "").split())
     if not name:
         return TriageView(opportunity="", message="", choices=opportunity_choices(settings))
     store = _store(settings)
     if store.find_opportunity(name) is None:
-        return _view(
-            settings, name, views.message_html(f"New opportunity '{name}': paste its first note."), None
+        view = _view(settings, "", views.message_html(f"New opportunity '{name}': paste its first note."))
+        view.opportunity = name
+        return view
+    view = _view(settings, name, "", user=user)
+    if view.data is None:
+        view.message = views.message_html("No triaged note yet.")
+    else:
+        open_count = len(
+            [t for t in view.data["triggers"] if (t.get("review") or {}).get("action") != "resolved"]
         )
-    merged = store.merged_report(name)
-    message = views.merged_summary(merged) if merged else "No triaged note yet."
-    return _view(settings, name, views.message_html(message), merged)
+        notes = len(view.data.get("notes", []))
+        view.message = views.message_html(
+            f"Merged {notes} note{'s' * (notes != 1)}: {open_count} trigger{'s' * (open_count != 1)} to review."
+        )
+    return view
 
 
 def retry_failed(
-    opportunity: str, *, settings: Settings, progress: Progress | None = None, triage: TriageFn | None = None
+    opportunity: str,
+    *,
+    settings: Settings,
+    progress: Progress | None = None,
+    triage: TriageFn | None = None,
+    user: str = "",
 ) -> TriageView:
     """Triage again every note of ``opportunity`` whose triage failed."""
     name = " ".join((opportunity or "").split())
@@ -263,120 +376,51 @@ def retry_failed(
         message = views.message_html("Still failing: " + "; ".join(errors), "error")
     else:
         message = views.message_html(f"Re-triaged {len(failed)} note{'s' * (len(failed) != 1)}.", "ok")
-    return _view(settings, name, message, store.merged_report(name) if name else None)
+    return _view(settings, name, message, user=user)
 
 
-def _merged(opportunity: str, settings: Settings) -> MergedReport:
-    name = " ".join((opportunity or "").split())
-    merged = _store(settings).merged_report(name) if name else None
-    if merged is None:
-        raise UserError("no triaged note for this opportunity yet; paste a note and press Triage first")
-    return merged
-
-
-def export_report(opportunity: str, fmt: str, *, settings: Settings) -> Path:
-    """Write the merged report as JSON or CSV under the state directory; return its path."""
-    merged = _merged(opportunity, settings)
-    return write_export(settings.state_dir, opportunity, merged.to_contract(), fmt)
-
-
-# -- email -------------------------------------------------------------------------------------
-
-
-def _to_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
-def _questions(draft: Any) -> str:
-    questions = list(getattr(draft, "questions", None) or [])
-    if not questions:
-        return ""
-    return "**Open questions in the draft**\n\n" + "\n".join(f"- {question}" for question in questions)
-
-
-def draft_email(opportunity: str, *, settings: Settings, polish: bool = False) -> EmailView:
-    """Draft the follow-up email from the opportunity's merged report."""
-    from ..drafting import draft_email as make_draft
-
-    merged = _merged(opportunity, settings)
-    draft = make_draft(merged.report, settings=settings, polish=polish)
-    notes = ["Draft ready: edit it, copy it, or download it as .eml."]
-    removed = list(getattr(getattr(draft, "guard", None), "removed", []) or [])
-    if removed:
-        notes.append(f"The commitment guard removed {len(removed)} sentence(s) only leadership may promise.")
-    notes += [str(warning) for warning in getattr(draft, "warnings", []) or []]
-    return EmailView(
-        subject=str(getattr(draft, "subject", "")),
-        to=_recipient(draft),
-        body=str(getattr(draft, "body", "")),
-        questions=_questions(draft),
-        message=views.message_html(" ".join(notes), "ok"),
-    )
-
-
-def _recipient(draft: Any) -> str:
-    """ "Dana Ruiz <dana@acme.example>" when the input gave the address, else the name."""
-    name = _to_text(getattr(draft, "to", ""))
-    address = getattr(draft, "to_email", None)
-    return f"{name} <{address}>" if name and address else name
-
-
-def _with_edits(draft: Any, subject: str, to: str, body: str) -> Any:
-    from email.utils import parseaddr
-
-    original_to = getattr(draft, "to", None)
-    to_value: Any = (
-        [part.strip() for part in to.split(",") if part.strip()] if isinstance(original_to, list) else to
-    )
-    updates: dict[str, Any] = {"subject": subject, "to": to_value, "body": body}
-    if hasattr(draft, "to_email") and isinstance(to_value, str):
-        name, address = parseaddr(to_value)
-        updates["to"] = (name or to_value) if address and "@" in address else to_value
-        updates["to_email"] = address if address and "@" in address else None
-    if hasattr(draft, "model_copy"):
-        return draft.model_copy(update=updates)
-    import dataclasses
-
-    if dataclasses.is_dataclass(draft) and not isinstance(draft, type):
-        return dataclasses.replace(draft, **updates)
-    for key, value in updates.items():
-        setattr(draft, key, value)
-    return draft
-
-
-def build_eml(opportunity: str, subject: str, to: str, body: str, *, settings: Settings) -> Path:
-    """The edited draft as an .eml file under the state directory."""
-    from ..drafting import draft_email as make_draft
-    from ..drafting import to_eml
-
-    if not (body or "").strip():
-        raise UserError("the email body is empty; press 'Draft email' first or write the body")
-    merged = _merged(opportunity, settings)
-    draft = _with_edits(make_draft(merged.report, settings=settings, polish=False), subject, to, body)
-    path = export_path(settings.state_dir, opportunity or "draft", "eml")
-    path.write_bytes(to_eml(draft))
-    return path
+def export_report(opportunity: str, fmt: str, *, settings: Settings, crm_system: str | None = None) -> Path:
+    """Write the reviewed report as JSON, CSV or CRM CSV under the state directory; return its path."""
+    opp = reviewed_opportunity(opportunity, settings)
+    assert opp.data is not None
+    if fmt == "crm":
+        return crm_export(settings, opp, owner_of(_store(settings), opp.name, settings), crm_system)
+    return write_export(settings.state_dir, opportunity, opp.data, fmt)
 
 
 # -- ask ---------------------------------------------------------------------------------------
 
 
+_MAINTAINER_HINT = "knowledge/"  # a refusal's advice to edit the playbooks is for maintainers, not SDRs
+SDR_REFUSAL_HINT = (
+    "Ask your sales-ops lead to add this to the playbooks; until then, check with your manager."
+)
+
+
+def _in_words(text: str) -> str:
+    """Role ids ("certification_sme") replaced with their names; maintainer advice replaced."""
+    for role, label in views.ROLE_LABELS.items():
+        text = text.replace(f"`{role}`", label).replace(role, label)
+    sentences = [part for part in text.split(". ") if _MAINTAINER_HINT not in part]
+    if len(sentences) < len(text.split(". ")):
+        return ". ".join(sentences).rstrip(". ") + ". " + SDR_REFUSAL_HINT
+    return text
+
+
 def _answer_markdown(contract: dict[str, Any]) -> str:
     owners = contract.get("owners") or []
-    owner_text = (
-        ", ".join(f"{views.ROLE_LABELS.get(o, o)} (`{o}`)" for o in owners) or "not stated in the playbooks"
-    )
-    lines = [f"**Owners:** {owner_text}", "", str(contract.get("answer", ""))]
+    owner_text = ", ".join(views.ROLE_LABELS.get(o, o.replace("_", " ")) for o in owners)
+    lines = [
+        f"**Owners:** {owner_text or 'not stated in the playbooks'}",
+        "",
+        _in_words(str(contract.get("answer", ""))),
+    ]
     sources = contract.get("sources") or []
     if sources:
         lines += ["", "**Sources**"]
         for source in sources:
-            quote = str(source.get("quote", "")).replace("\n", " ")
-            lines.append(f"> {quote}\n>\n> — `{source.get('doc', '')}` § {source.get('section', '')}\n")
+            quote = _in_words(str(source.get("quote", "")).replace("\n", " "))
+            lines.append(f"> {quote}\n>\n> — {source.get('doc', '')} § {source.get('section', '')}\n")
     return "\n".join(lines)
 
 
@@ -393,21 +437,52 @@ def ask_question(question: str, history: list[dict[str, str]] | None, *, setting
     return AskView(history=messages, contract=contract)
 
 
-def opportunities_overview(*, settings: Settings) -> str:
-    """The Opportunities tab: every deal with its note count and merged gate/trigger state."""
+def opportunities_rows(*, settings: Settings) -> list[list[Any]]:
+    """The Opportunities table: name, notes, updated, gate, open triggers (in words), owner."""
     store = _store(settings)
+    titles = trigger_titles(settings)
     rows = []
     for summary in store.list_opportunities():
-        merged = store.merged_report(summary.name)
-        if merged is None:
-            state = "not triaged yet"
+        opp = load_reviewed(store, summary.name, settings)
+        if opp.reviewed is None:
+            gate, triggers = "not triaged yet", ""
         else:
-            gate = merged.report.gate
-            triggers = ", ".join(merged.report.trigger_ids()) or "no triggers"
-            state = (
-                f"{'gate ready' if gate.ready else f'{len(gate.missing)} gate inputs missing'}; {triggers}"
-            )
+            missing = len(opp.reviewed.report.gate.missing)
+            gate = "ready" if opp.reviewed.report.gate.ready else f"{missing} missing"
+            triggers = ", ".join(titles.get(t, t) for t in opp.reviewed.open_triggers) or "none"
         rows.append(
-            (summary.name, summary.notes, summary.updated_at.isoformat()[:16].replace("T", " "), state)
+            [
+                summary.name,
+                summary.notes,
+                views.when(summary.updated_at),
+                gate,
+                triggers,
+                owner_of(store, summary.name, settings),
+            ]
         )
-    return views.opportunities_html(rows)
+    return rows
+
+
+def current_value(opportunity: str, field: str, *, settings: Settings) -> str:
+    """The reviewed value of ``field`` as the rep would type it ("" when missing or unknown)."""
+    name = " ".join((opportunity or "").split())
+    if not name or not field:
+        return ""
+    data = load_reviewed(_store(settings), name, settings).data or {"fields": {}}
+    payload = data["fields"].get(field) or {}
+    return "" if payload.get("status", "missing") == "missing" else views.plain_value(payload.get("value"))
+
+
+def opportunity_detail(opportunity: str, *, settings: Settings) -> str:
+    """One opportunity: owner, timeline, open triggers, gate, next steps and reviewed fields."""
+    store = _store(settings)
+    opp = load_reviewed(store, opportunity, settings)
+    return review_views.opportunity_html(
+        opp.name,
+        owner_of(store, opp.name, settings),
+        opp.notes,
+        opp.numbers,
+        opp.data,
+        trigger_titles(settings),
+        _required(store),
+    )

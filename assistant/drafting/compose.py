@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from email.headerregistry import Address, Group
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BackendError, ConfigError, RunError
+from ..errors import BackendError, ConfigError, InputError, RunError
 from ..schema import TriageReport
 from .guard import EmailGuard, load_guard
 from .models import DraftQuestion, EmailDraft, GuardFix, GuardResult
@@ -133,10 +133,15 @@ def _model_label(chat_model: Any) -> str:
 def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
     """The draft as an RFC 5322 message (``text/plain``, UTF-8) that a mail client opens.
 
-    ``To`` carries the contact's name as an empty group (``"Dana Whitfield":;``):
-    the SDR adds the address; no address is invented.  ``X-Unsent: 1`` makes
-    Outlook open it as a draft.
+    ``To`` and ``Cc`` carry only mailboxes with an address (``Dana Ruiz <dana@x.example>``);
+    a bare name is left out rather than written as an empty group, so the SDR adds the
+    address in the mail client; no address is invented.  A header value with a line
+    break is refused (header injection).  ``X-Unsent: 1`` makes Outlook open it as a draft.
     """
+    headers = (("Subject", draft.subject), ("To", draft.to), ("To", draft.to_email), ("Cc", draft.cc))
+    for header, text in headers:
+        if text and ("\r" in text or "\n" in text):
+            raise InputError(f"the {header} line contains a line break; keep it on one line")
     msg = EmailMessage(policy=default_policy)
     try:
         sender = Address(display_name=draft.sender_name, addr_spec=draft.sender_email)
@@ -145,16 +150,29 @@ def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
         raise ConfigError(
             f"invalid sender email {draft.sender_email!r}; set ASSISTANT_SENDER_EMAIL to an address like sales@omni.example"
         ) from exc
-    if draft.to and draft.to_email:
-        try:  # the address the input gave for the contact
-            msg["To"] = Address(display_name=draft.to, addr_spec=draft.to_email)
-        except (ValueError, IndexError, TypeError):
-            msg["To"] = Group(display_name=draft.to)
-    elif draft.to:
-        msg["To"] = Group(display_name=draft.to)
+    to = draft.to
+    if to and draft.to_email and "<" not in to:
+        to = f"{to} <{draft.to_email}>"  # the address the input gave for the contact
+    for header, text in (("To", to), ("Cc", draft.cc)):
+        mailboxes = _mailboxes(text or "")
+        if mailboxes:
+            msg[header] = mailboxes
     msg["Subject"] = draft.subject
     msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=sender.domain or None)
     msg["X-Unsent"] = "1"
     msg.set_content(draft.body)
     return msg.as_bytes()
+
+
+def _mailboxes(text: str) -> tuple[Address, ...]:
+    """The ``Name <address>`` entries of a header value that have a valid address."""
+    out = []
+    for name, addr in getaddresses([text]):
+        if "@" not in addr:
+            continue
+        try:
+            out.append(Address(display_name=name, addr_spec=addr))
+        except (ValueError, IndexError, TypeError) as exc:
+            raise InputError(f"{addr!r} is not an email address; fix the To or Cc line") from exc
+    return tuple(out)

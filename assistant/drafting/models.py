@@ -207,8 +207,9 @@ class EmailDraft(BaseModel):
     """A follow-up email ready for the SDR to review and send."""
 
     subject: str
-    to: str | None = None  # the contact's name from the report; never an invented address
+    to: str | None = None  # the contact's name (or "Name <address>"); never an invented address
     to_email: str | None = None  # the contact's address, only as the input wrote it
+    cc: str | None = None  # other participants with addresses from the notes
     body: str
     questions: list[DraftQuestion] = Field(default_factory=list)
     guard: GuardResult = Field(default_factory=GuardResult)
@@ -224,6 +225,7 @@ class EmailDraft(BaseModel):
             "subject": self.subject,
             "to": self.to,
             "to_email": self.to_email,
+            "cc": self.cc,
             "body": self.body,
             "questions": [
                 {"field": q.field, "question": q.question, "hint": q.hint, "status": q.status}

@@ -80,6 +80,7 @@ class TriggerPolicy(_Strict):
 
     route_to: list[str] = Field(min_length=1)
     reason: str = Field(min_length=10)
+    title: str = ""  # the trigger in a few words, as the app shows it ("Processor not confirmed")
 
     @field_validator("route_to")
     @classmethod
