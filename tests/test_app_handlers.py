@@ -212,7 +212,8 @@ def test_ask_shows_owners_and_cited_passages(settings: Settings, monkeypatch: py
     assert view.history[0] == {"role": "user", "content": "who approves a 30% discount?"}
     answer = view.history[1]["content"]
     assert (
-        "Omni Leadership (`leadership`)" in answer
+        "Omni Leadership" in answer
+        and "`leadership`" not in answer  # role ids only in the JSON
         and "> discounting outside established guardrails" in answer
     )
     assert "`knowledge/ops.md` § Escalation" in answer

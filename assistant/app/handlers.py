@@ -352,9 +352,7 @@ def build_eml(opportunity: str, subject: str, to: str, body: str, *, settings: S
 
 def _answer_markdown(contract: dict[str, Any]) -> str:
     owners = contract.get("owners") or []
-    owner_text = (
-        ", ".join(f"{views.ROLE_LABELS.get(o, o)} (`{o}`)" for o in owners) or "not stated in the playbooks"
-    )
+    owner_text = ", ".join(views.ROLE_LABELS.get(o, o) for o in owners) or "not stated in the playbooks"
     lines = [f"**Owners:** {owner_text}", "", str(contract.get("answer", ""))]
     sources = contract.get("sources") or []
     if sources:

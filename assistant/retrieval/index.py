@@ -1,4 +1,4 @@
-"""The playbook index: Chroma (dense) + BM25 (lexical), fused by reciprocal rank.
+"""The playbook index: dense (MiniLM vectors, also kept in Chroma) + BM25 (lexical), fused by reciprocal rank.
 
 Everything lives under ``settings.home / "index"``::
 
@@ -18,9 +18,11 @@ faster than opening Chroma, which is imported only when the index is (re)built.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,13 +272,37 @@ class _NoProgress:
         return None
 
 
+class BM25:
+    """Okapi BM25 (Lucene's idf, k1 = 1.5, b = 0.75) over a few hundred tokenised chunks."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.counts = [Counter(doc) for doc in docs]
+        self.lengths = np.array([len(doc) for doc in docs], dtype=np.float32)
+        self.average = float(self.lengths.mean()) if len(docs) and self.lengths.sum() else 1.0
+        frequency = Counter(token for counts in self.counts for token in counts)
+        self.idf = {
+            token: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for token, df in frequency.items()
+        }
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        """BM25 score of every document for ``query``."""
+        out = np.zeros(len(self.counts), dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * self.lengths / self.average)
+        for token in set(query):
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            tf = np.array([counts.get(token, 0) for counts in self.counts], dtype=np.float32)
+            out += idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+
 class Retriever:
     """A loaded index: exact dense search over the stored vectors, BM25 over the same chunks,
     RRF fusion; the intent model over the example questions; the question normaliser."""
 
     def __init__(self, settings: Settings, digest: str) -> None:
-        import bm25s
-
         folder = index_dir(settings)
         self.settings = settings
         self.digest = digest
@@ -284,8 +310,7 @@ class Retriever:
         raw = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         self.chunks = [Chunk(**{**item, "headings": tuple(item["headings"])}) for item in raw]
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([lexical(chunk.search_text) or ["_"] for chunk in self.chunks], show_progress=False)
+        self.bm25 = BM25([lexical(chunk.search_text) for chunk in self.chunks])
         with np.load(folder / "vectors.npz") as data:
             self.chunk_vectors = np.asarray(data["chunks"], dtype=np.float32)
             labels = [str(item) for item in data["labels"]]
@@ -323,12 +348,12 @@ class Retriever:
         bm25_rank: list[str] = []
         bm25_score: dict[str, float] = {}
         if tokens:
-            docs, scores = self.bm25.retrieve([tokens], k=n, show_progress=False)
-            for position, score in zip(docs[0].tolist(), scores[0].tolist(), strict=True):
-                if score > 0:
+            scores = self.bm25.scores(tokens)
+            for position in np.argsort(-scores, kind="stable")[:n]:
+                if scores[position] > 0:
                     cid = self.chunks[int(position)].id
                     bm25_rank.append(cid)
-                    bm25_score[cid] = float(score)
+                    bm25_score[cid] = float(scores[position])
         fused: dict[str, float] = {}
         for ranking in (dense_ids, bm25_rank):
             for rank, cid in enumerate(ranking):
