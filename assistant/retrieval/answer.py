@@ -263,7 +263,7 @@ def _from_duty(
         parts.append(_verdict(playbook, subject, owners, duty))
     verb = "is" if len(owners) == 1 else "are"
     if band is not None and detection.pct is not None:
-        parts.append(f"A {detection.pct:g}% discount is {band.note}")
+        parts.append(f"{_article(detection.pct)} {detection.pct:g}% discount is {band.note}")
     else:
         parts.append(f"{_capital(_names(playbook, owners))} {verb} responsible for {duty.label}.")
     if (band is not None or duty.id == "discount_approval") and playbook.discount:
@@ -321,6 +321,13 @@ def _from_passages(
         sources=[_source(sentence)],
         score=round(best[0], 4),
     )
+
+
+def _article(number: float) -> str:
+    """ "An" before numbers read with a vowel sound (8, 11, 18, 80-89, 800...), else "A"."""
+    text = f"{number:g}"
+    vowel = text.startswith("8") or (text.split(".")[0] in ("11", "18"))
+    return "An" if vowel else "A"
 
 
 def _verdict(playbook: Playbook, subject: str, owners: list[str], duty: Duty) -> str:

@@ -33,7 +33,7 @@ PRICING_DUTIES = frozenset(
 # a yes/no question: a clause that opens with a modal or "is/are/does", or asks whether something is allowed
 YES_NO = re.compile(
     r"(?:^|[.?!,;:]\s*|\s-\s*)(?:can|could|may|might|should|shall|is|are|does|do|will|would|must|am)\b"
-    r"|\ballowed\b|\bok(?:ay)?\s+(?:if|for|to)\b",
+    r"|\ballowed\b|\bok(?:ay)?\s+(?:if|for|to)\b|\b(?:ok|okay|fine)\s*\?",
     re.I,
 )
 
