@@ -99,3 +99,9 @@ def test_cli_text_names_roles_in_words_and_json_keeps_ids(settings: Settings) ->
         runner.invoke(main, ["ask", "who chases the cust after the SME call?", "--json"]).output
     )
     assert data["owners"][0] == "internal_sdr"
+
+
+def test_can_i_is_answered_for_the_asker(settings: Settings) -> None:
+    answer = ask("can i just give the customer 20% off?", settings)
+    assert answer.answer.startswith("No, not as the internal SDR.")
+    assert answer.owners[0] == "leadership" and "internal_sdr" not in answer.owners

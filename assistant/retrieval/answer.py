@@ -34,6 +34,7 @@ DUTY_SURE = 0.75  # ...names the owner instead of a duty matched less surely tha
 SUBJECT_WORDS = 5  # a role named within the first words of a sentence is its subject
 NEGATION_WINDOW = 12  # a role is negated when "not"/"never"/... follows within this many words
 NEGATION = frozenset(words("not never no don't doesn't cannot can't without instead stay out either"))
+FIRST_PERSON = frozenset(words("i me"))  # "can I ...?": the asker, by default the internal SDR
 OWNING_VERBS = frozenset(
     words(
         "own owns owner approves approve runs run responsible lead leads handles decides signs books coordinates "
@@ -189,7 +190,9 @@ def _subject(question: str, playbook: Playbook) -> str | None:
     if match is None:
         return None
     mentioned = playbook.role_mentions(question[match.start() :]) or playbook.role_mentions(question)
-    return mentioned[0] if mentioned else None
+    if mentioned:
+        return mentioned[0]
+    return playbook.asker if FIRST_PERSON & set(words(question[match.start() :])) else None
 
 
 def answer_question(question: str, retriever: Retriever) -> AskAnswer:
@@ -260,7 +263,11 @@ def _from_duty(
             sources.append(_source(extra))
     parts: list[str] = []
     if subject:
-        parts.append(_verdict(playbook, subject, owners, duty))
+        verdict = _verdict(playbook, subject, owners, duty)
+        if subject not in playbook.role_mentions(question):  # "can I ...?", asked by the tool's user
+            who = playbook.display(subject)
+            verdict = f"Yes, as {who}." if verdict == "Yes." else f"No, not as {who}."
+        parts.append(verdict)
     verb = "is" if len(owners) == 1 else "are"
     if band is not None and detection.pct is not None:
         parts.append(f"{_article(detection.pct)} {detection.pct:g}% discount is {band.note}")
@@ -340,7 +347,7 @@ def _verdict(playbook: Playbook, subject: str, owners: list[str], duty: Duty) ->
         return f"No, not on their own: {who} advises, but does not own this."
     if relation == "must_not":
         return "No."
-    return f"No: this is not {who}'s call."
+    return f"No, this is not {who}'s call."
 
 
 def _discount_rule(playbook: Playbook) -> str:

@@ -36,6 +36,7 @@ ROLE_PLACEHOLDER = "someone"
 ACCEPT = 0.6  # a label is accepted at or above this score (mean of its three nearest examples)
 NEIGHBOURS = 3
 LEXICAL_WEIGHT = 0.3
+MARGIN = 0.04  # a duty must beat the closest not-covered topic by this much
 
 
 def mask_roles(text: str, playbook: Playbook) -> str:
@@ -151,6 +152,9 @@ class IntentModel:
             return Intent(None, 0.0)
         ranked = sorted(scores, key=lambda label: (-scores[label], label))
         best = ranked[0]
+        uncovered = next((label for label in ranked if label.startswith(NOT_COVERED)), None)
+        if uncovered and not best.startswith(NOT_COVERED) and scores[uncovered] >= scores[best] - MARGIN:
+            best = uncovered  # about as close to a topic the playbooks do not cover: do not guess
         second = ranked[1] if len(ranked) > 1 else None
         return Intent(
             best if scores[best] >= ACCEPT else None,

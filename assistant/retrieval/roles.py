@@ -105,6 +105,7 @@ class DutiesFile(_Strict):
     discount: DiscountSpec | None = None
     not_covered: list[NotCovered] = Field(default_factory=list)
     elsewhere: str = "your sales manager or sales operations"  # where to look when nothing matched
+    asker: str | None = None  # the role of whoever uses the tool: "can I ...?" asks about them
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,9 @@ class Playbook:
         }
         self.not_covered: tuple[NotCovered, ...] = tuple(duties.not_covered)
         self.elsewhere = duties.elsewhere
+        if duties.asker is not None and duties.asker not in self.roles:
+            raise PolicyError(f"{source}/duties.yaml: asker {duties.asker!r} is not a role of roles.yaml")
+        self.asker = duties.asker
         self._aliases = sorted(
             (
                 (tuple(words(alias)), rid)
