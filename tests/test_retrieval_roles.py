@@ -77,12 +77,12 @@ def test_role_mentions_prefer_the_longest_alias() -> None:
     ]
 
 
-def test_cues_match_inflections_and_gaps() -> None:
+def test_every_duty_has_varied_examples_and_no_cue_lists() -> None:
+    data = yaml.safe_load((KNOWLEDGE / "duties.yaml").read_text(encoding="utf-8"))
+    assert all("cues" not in spec for spec in data["duties"].values())
     playbook = load_playbook(KNOWLEDGE)
-    assert "customer_follow_up" in playbook.cue_hits("Who is chasing the merchant?")
-    assert "handoff_package" in playbook.cue_hits("Who hands the whole deal over?")
-    assert "review_unapproved_commitment" in playbook.cue_hits("The rep promised a date")
-    assert "review_unapproved_commitment" not in playbook.cue_hits("Can the rep promise a date?")
+    assert all(len(duty.examples) >= 3 for duty in playbook.duties.values())
+    assert playbook.not_covered and all(topic.look for topic in playbook.not_covered)
 
 
 def test_unknown_role_id_is_rejected() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,9 @@ def launch_app(
     """Build and launch the app; with ``block=False`` return the running Blocks (tests close it)."""
     plan = plan_launch(settings, host, port)
     prepare_environment(settings)
+    from ..retrieval import warm_up  # the playbook index and model load while gradio starts
+
+    threading.Thread(target=warm_up, args=(settings,), name="ask-warm-up", daemon=True).start()
     from .ui import APP_CSS, build_app
 
     demo = build_app(settings)

@@ -18,11 +18,11 @@ def _print_answer(result: Any) -> None:
     from rich.markup import escape
 
     console = Console()
-    owners = ", ".join(result.owners) if result.owners else "none (the playbooks do not say)"
+    console.print(escape(result.answer))
+    owners = ", ".join(result.owner_names) if result.owners else "none (the playbooks do not say)"
     console.print(f"[bold]Owners:[/bold] {escape(owners)}")
     if result.must_not:
-        console.print(f"[bold]Must not own it:[/bold] {escape(', '.join(result.must_not))}")
-    console.print(escape(result.answer))
+        console.print(f"[bold]Must not own it:[/bold] {escape(', '.join(result.must_not_names))}")
     for source in result.sources:
         console.print(f"  [dim]{escape(source.doc)} > {escape(source.section)}[/dim]")
         console.print(f'    "{escape(source.quote)}"')

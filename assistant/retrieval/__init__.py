@@ -2,6 +2,7 @@
 
 * :func:`build_index` - heading-aware chunks of ``knowledge/*.md`` in a Chroma collection
   (numpy MiniLM embeddings by default) plus BM25, rebuilt only when the content changes.
+* :func:`warm_up` - build or load all of it at app start, so the first answer is quick.
 * :func:`ask` - owners (role ids, most responsible first), who must not own it, an answer,
   and verbatim quotes from the cited playbook files; ``[]`` owners when the playbooks
   do not say.
@@ -18,7 +19,17 @@ from .answer import AskAnswer, Source, answer_question, resolve_settings
 from .detect import parse_percent
 from .index import IndexStats, build_index, get_retriever
 
-__all__ = ["AskAnswer", "IndexStats", "Source", "ask", "build_index", "parse_percent"]
+__all__ = ["AskAnswer", "IndexStats", "Source", "ask", "build_index", "parse_percent", "warm_up"]
+
+
+def warm_up(settings: Settings | None = None, *, progress: bool = True) -> IndexStats:
+    """Build or load the playbook index and the model, and answer one question, so that the
+    first real answer is quick.  The app calls it at start, in a background thread; with
+    ``progress`` a (re)build shows a progress bar on stderr."""
+    settings = resolve_settings(settings)
+    stats = build_index(settings, progress=progress)
+    answer_question("Who approves a 20% discount?", get_retriever(settings))
+    return stats
 
 
 def ask(

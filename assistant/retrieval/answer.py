@@ -1,10 +1,11 @@
 """Answer "who owns this?" from the playbooks: owners, who must not, and verbatim citations.
 
-The rules backend is deterministic: the question is matched to a duty of the duty lexicon
-(meaning similarity to the duty's example questions plus cue phrases), the duty's owners
-and must-not roles come from ``roles.yaml``, and the quotes are sentences of the retrieved
-playbook passages that name those roles.  A question that matches no duty, and no passage
-that plainly names an owner, is refused with ``owners == []``: no invented owner.
+The rules backend is deterministic: the question is cleaned up (shorthand, misspellings) and
+matched to a duty by meaning, against each duty's example questions (:mod:`.intent`); the
+duty's owners and must-not roles come from ``roles.yaml``, and the quotes are sentences of
+the retrieved playbook passages that name those roles.  A question that matches no duty (or
+a topic the playbooks do not cover), and no passage that plainly names an owner, is refused
+with ``owners == []``, saying where the rep might look instead: no invented owner.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..config import Settings, get_settings
 from ..errors import ConfigError
 from .chunking import Chunk, sentences, words
 from .detect import YES_NO, Detection, detect_duty
+from .intent import mask_roles
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Hit, Retriever
@@ -27,9 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["AskAnswer", "Source", "answer_question", "role_polarity"]
 
 PASSAGE_MIN_DENSE = 0.45  # a passage-only answer needs a chunk at least this close to the question
+PASSAGE_PLAIN = 1.0  # a sentence with every content word of the question...
+DUTY_SURE = 0.75  # ...names the owner instead of a duty matched less surely than this
 SUBJECT_WORDS = 5  # a role named within the first words of a sentence is its subject
 NEGATION_WINDOW = 12  # a role is negated when "not"/"never"/... follows within this many words
 NEGATION = frozenset(words("not never no don't doesn't cannot can't without instead stay out either"))
+FIRST_PERSON = frozenset(words("i me"))  # "can I ...?": the asker, by default the internal SDR
 OWNING_VERBS = frozenset(
     words(
         "own owns owner approves approve runs run responsible lead leads handles decides signs books coordinates "
@@ -58,6 +63,8 @@ class AskAnswer(BaseModel):
     discount_pct: float | None = None
     latency_ms: float = 0.0
     warnings: list[str] = Field(default_factory=list)
+    owner_names: list[str] = Field(default_factory=list)  # the owners in words, for people to read
+    must_not_names: list[str] = Field(default_factory=list)
 
     def to_contract(self) -> dict[str, Any]:
         return {
@@ -170,9 +177,6 @@ def _stems(question: str, duty: Duty | None, band: DiscountBand | None, role_ste
 
     stems = {token for token in words(question) if token not in STOPWORDS | role_stems}
     if duty is not None:
-        stems |= {token for cue in duty.cues for part in cue for token in part.split() if token != "*"} & (
-            stems | set(words(duty.label))
-        )
         stems |= {token for token in words(duty.label) if token not in STOPWORDS}
     if band is not None:
         stems |= set(words(band.note))
@@ -180,10 +184,15 @@ def _stems(question: str, duty: Duty | None, band: DiscountBand | None, role_ste
 
 
 def _subject(question: str, playbook: Playbook) -> str | None:
-    if not YES_NO.match(question):
+    """The role a yes/no question asks about ("can *the SME* just ...?"): the first role named
+    in the yes/no clause, else the first role named anywhere; None when it is no yes/no question."""
+    match = YES_NO.search(question)
+    if match is None:
         return None
-    mentioned = playbook.role_mentions(question)
-    return mentioned[0] if mentioned else None
+    mentioned = playbook.role_mentions(question[match.start() :]) or playbook.role_mentions(question)
+    if mentioned:
+        return mentioned[0]
+    return playbook.asker if FIRST_PERSON & set(words(question[match.start() :])) else None
 
 
 def answer_question(question: str, retriever: Retriever) -> AskAnswer:
@@ -191,20 +200,36 @@ def answer_question(question: str, retriever: Retriever) -> AskAnswer:
     started = time.perf_counter()
     question = " ".join(question.split())
     playbook = retriever.playbook
-    vectors = retriever.embed([question])
-    detection = detect_duty(question, vectors[0], retriever)
+    read = retriever.normalise(question)
+    vectors = retriever.embed([read, mask_roles(read, playbook)])
+    detection = detect_duty(read, vectors, retriever)
     duty = detection.duty
-    query = f"{question} {duty.label}" if duty else question  # the duty's words help BM25
+    query = f"{read} {duty.label}" if duty else read  # the duty's words help BM25
     hits = retriever.search(vectors[0], query)
     table = sentence_table(retriever)
-    if duty is None:
-        result = _from_passages(question, hits, table, playbook)
+    passage = _from_passages(read, hits, table, playbook, PASSAGE_PLAIN) if duty is not None else None
+    if passage is not None and passage.owners and detection.score < DUTY_SURE:
+        result = (
+            passage  # a playbook sentence that plainly says who does exactly this beats a loose duty match
+        )
+    elif duty is None:
+        result = _from_passages(read, hits, table, playbook)
         if not result.owners:
             result.score = round(detection.score, 4)
+            result.answer = _refusal(playbook, detection.not_covered)
     else:
-        result = _from_duty(question, detection, hits, table, playbook)
+        result = _from_duty(read, detection, hits, table, playbook)
+    result.question = question
+    result.owner_names = [playbook.name(role) for role in result.owners]
+    result.must_not_names = [playbook.name(role) for role in result.must_not]
     result.latency_ms = (time.perf_counter() - started) * 1000
     return result
+
+
+def _refusal(playbook: Playbook, topic: int | None) -> str:
+    """No owner: say so, and where the rep might look instead, in plain words."""
+    look = playbook.not_covered[topic].look if topic is not None else playbook.elsewhere
+    return f"The playbooks do not say who owns this, so I am not naming an owner. Try {look}."
 
 
 def _from_duty(
@@ -238,21 +263,18 @@ def _from_duty(
             sources.append(_source(extra))
     parts: list[str] = []
     if subject:
-        relation = "owns" if subject in owners else playbook.relation(subject, duty.id)
-        who = playbook.display(subject)
-        verdict = {
-            "owns": "Yes.",
-            "approves": "Yes.",
-            "advises": f"Only in support: {who} advises, but does not own this.",
-            "must_not": "No.",
-        }.get(relation or "", f"Not on their own: this is not {who}'s call.")
+        verdict = _verdict(playbook, subject, owners, duty)
+        if subject not in playbook.role_mentions(question):  # "can I ...?", asked by the tool's user
+            who = playbook.display(subject)
+            verdict = f"Yes, as {who}." if verdict == "Yes." else f"No, not as {who}."
         parts.append(verdict)
     verb = "is" if len(owners) == 1 else "are"
-    parts.append(f"{_capital(_names(playbook, owners))} {verb} responsible for {duty.label}.")
     if band is not None and detection.pct is not None:
-        parts.append(f"A {detection.pct:g}% discount is {band.note}")
-    elif duty.id == "discount_approval" and playbook.discount:
-        parts.append(_matrix(playbook))
+        parts.append(f"{_article(detection.pct)} {detection.pct:g}% discount is {band.note}")
+    else:
+        parts.append(f"{_capital(_names(playbook, owners))} {verb} responsible for {duty.label}.")
+    if (band is not None or duty.id == "discount_approval") and playbook.discount:
+        parts.append(_discount_rule(playbook))
     if duty.must_not:
         parts.append(f"Not the job of {_names(playbook, duty.must_not, 'or')}.")
     if not_quote:
@@ -273,7 +295,9 @@ def _from_duty(
     )
 
 
-def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playbook: Playbook) -> AskAnswer:
+def _from_passages(
+    question: str, hits: list[Hit], table: list[_Sentence], playbook: Playbook, min_coverage: float = 0.6
+) -> AskAnswer:
     """No duty matched: accept an owner only from a retrieved sentence that plainly names one."""
     from .index import STOPWORDS
 
@@ -287,15 +311,10 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
             if sentence.chunk.id not in top or not sentence.subjects - sentence.negated_roles:
                 continue
             coverage = len(content & sentence.tokens) / len(content)
-            if coverage >= 0.6 and (best is None or coverage > best[0]):
+            if coverage >= min_coverage and (best is None or coverage > best[0]):
                 best = (coverage, sentence)
     if best is None:
-        return AskAnswer(
-            question=question,
-            owners=[],
-            answer="The playbooks do not say who owns this, so no owner is named. "
-            "Add a playbook section that covers it to knowledge/ and re-index.",
-        )
+        return AskAnswer(question=question, owners=[], answer="")
     sentence = best[1]
     owners = [
         role
@@ -308,6 +327,36 @@ def _from_passages(question: str, hits: list[Hit], table: list[_Sentence], playb
         answer=f'{_capital(_names(playbook, owners))}, according to the playbook: "{sentence.text}"',
         sources=[_source(sentence)],
         score=round(best[0], 4),
+    )
+
+
+def _article(number: float) -> str:
+    """ "An" before numbers read with a vowel sound (8, 11, 18, 80-89, 800...), else "A"."""
+    text = f"{number:g}"
+    vowel = text.startswith("8") or (text.split(".")[0] in ("11", "18"))
+    return "An" if vowel else "A"
+
+
+def _verdict(playbook: Playbook, subject: str, owners: list[str], duty: Duty) -> str:
+    """Yes or no first, for "can <role> (just) ...?" questions."""
+    who = playbook.display(subject)
+    relation = "owns" if subject in owners else playbook.relation(subject, duty.id)
+    if relation in ("owns", "approves"):
+        return "Yes."
+    if relation == "advises":
+        return f"No, not on their own: {who} advises, but does not own this."
+    if relation == "must_not":
+        return "No."
+    return f"No, this is not {who}'s call."
+
+
+def _discount_rule(playbook: Playbook) -> str:
+    """The operating model's rule and the approval matrix, in two sentences."""
+    assert playbook.discount is not None
+    leadership = _names(playbook, list(playbook.duties[playbook.discount.bands[-1].duty].owners[:1]))
+    return (
+        f"The operating model's rule: anything outside the {playbook.discount.guardrail_pct:g}% guardrail "
+        f"goes to {leadership} for approval before the customer hears it. The approval matrix: {_matrix(playbook)}"
     )
 
 
@@ -327,7 +376,7 @@ def _matrix(playbook: Playbook) -> str:
     parts, lower = [], None
     for band in playbook.discount.bands:
         owners = [*playbook.duties[band.duty].owners, *band.also]
-        who = _names(playbook, list(dict.fromkeys(owners)))
+        who = band.approver or _names(playbook, list(dict.fromkeys(owners)))
         if band.up_to is None:
             span = f"above {lower:g}%" if lower is not None else "any size"
         else:

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -155,6 +156,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|%")
 _SUFFIXES = ("ments", "ment", "ings", "ing", "ions", "ion", "ies", "ied", "als", "al", "es", "ed", "s", "e")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately crude stemmer: "chasing", "chases", "chase" -> "chas"; "approvals" -> "approv"."""
     word = word.lower().replace("'", "")

@@ -1,9 +1,9 @@
 """Which duty of the duty lexicon a question is about, and the discount size it mentions.
 
-A duty scores the best meaning similarity between the question and the duty's example
-questions, plus a bonus per cue phrase found (two at most), plus a bonus when a cue sits in
-the question's *action* (the words right after "who", or after the role a yes/no question
-asks about).  Below the thresholds nothing is detected and the answer names no owner.
+The duty comes from the intent model (:mod:`.intent`): the question, shorthand expanded and
+role names masked, is compared by meaning with every duty's example questions.  A percentage
+("22%", "twenty-five per cent", "a fifth off") in a question about pricing picks the discount
+band of the approval matrix, bounds inclusive: exactly 15% is inside the guardrail.
 """
 
 from __future__ import annotations
@@ -12,32 +12,30 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .chunking import words
-
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from .index import Retriever
-    from .roles import DiscountBand, Duty, Playbook
+    from .roles import DiscountBand, Duty
 
 __all__ = ["Detection", "detect_duty", "parse_percent"]
 
-CUE_BONUS = 0.12  # added to the meaning similarity per matching cue phrase (two at most)
-ACCEPT = 0.60  # a duty is accepted at or above this score...
-STRONG = 0.74  # ...and, without any cue phrase, only when the meaning alone is this close
-ACCEPT_TWO_CUES = 0.5  # two distinct cue phrases of one duty lower the bar to this
-WH_WORDS = frozenset(words("who whom whose"))
-FILLERS = frozenset(
-    words(
-        "job is it to should would will can could must need needs has have supposed responsible for meant be "
-        "the a an in charge of actually usually typically normally going allowed ok okay get gets do does our my "
-        "your their we i you they exactly really then now"
-    )
+PRICING_MARGIN = 0.05  # a pricing duty this close to the best label still reads a percentage as a discount
+PRICING_DUTIES = frozenset(
+    {
+        "discount_approval",
+        "commercial_negotiation",
+        "pricing_exception",
+        "make_commitments",
+        "scope_deviation",
+    }
+)  # a percentage in a question about one of these is a discount size
+# a yes/no question: a clause that opens with a modal or "is/are/does", or asks whether something is allowed
+YES_NO = re.compile(
+    r"(?:^|[.?!,;:]\s*|\s-\s*)(?:can|could|may|might|should|shall|is|are|does|do|will|would|must|am)\b"
+    r"|\ballowed\b|\bok(?:ay)?\s+(?:if|for|to)\b|\b(?:ok|okay|fine)\s*\?",
+    re.I,
 )
-CLAUSE_BREAKS = frozenset(words("after before once when during if while because since until so"))
-ACTION_WORDS = 4  # how many content words after "who" count as the question's action
-ACTION_BONUS = 0.2  # extra score when a cue phrase sits in that action
-YES_NO = re.compile(r"^\s*(?:can|could|may|might|should|shall|is|are|does|do|will|would|must|am)\b", re.I)
 
 
 _UNITS = (
@@ -77,65 +75,32 @@ def parse_percent(text: str) -> float | None:
 
 @dataclass
 class Detection:
-    """The detected duty (None: the lexicon does not cover the question), its score, and the
-    discount band / percentage when the question names one."""
+    """The detected duty (None: the lexicon does not cover the question), its score, the
+    discount band / percentage when the question names one, and the not-covered topic the
+    question is closest to when that is what it matched."""
 
     duty: Duty | None
     score: float
     band: DiscountBand | None = None
     pct: float | None = None
+    not_covered: int | None = None
 
 
-def _action_window(tokens: list[str], playbook: Playbook, yes_no: bool) -> set[int]:
-    """Token positions of the question's action: the words right after "who"/"whose ..." or,
-    in a yes/no question, right after the role it asks about ("can our SME *talk price*")."""
-    start = next((i + 1 for i, token in enumerate(tokens) if token in WH_WORDS), None)
-    if yes_no:
-        positions = playbook.role_positions(tokens)
-        if positions and (start is None or positions[0][0] < start):
-            start = positions[0][0] + 1
-    if start is None:
-        return set()
-    window: set[int] = set()
-    budget = ACTION_WORDS
-    for index in range(start, len(tokens)):
-        if tokens[index] in CLAUSE_BREAKS and window:
-            break
-        window.add(index)
-        if tokens[index] not in FILLERS:
-            budget -= 1
-            if budget == 0:
-                break
-    return window
-
-
-def detect_duty(question: str, vector: np.ndarray, retriever: Retriever) -> Detection:
-    """The duty a question is about, or none when nothing in the lexicon is close enough."""
+def detect_duty(question: str, vectors: np.ndarray, retriever: Retriever) -> Detection:
+    """The duty a question is about (``vectors``: its embeddings as asked and role-masked)."""
     playbook = retriever.playbook
-    tokens = words(question)
-    similarity = retriever.duty_similarity(vector)
-    hits = playbook.cue_hits(question)
+    scores = retriever.intent.scores(vectors, question)
+    intent = retriever.intent.classify(scores)
     pct = parse_percent(question)
-    if pct is not None and "discount_approval" in playbook.duties:  # "22%", "a fifth off": a discount
-        hits.setdefault("discount_approval", []).append(-1)
-    window = _action_window(tokens, playbook, bool(YES_NO.match(question)))
-    scored = {
-        duty_id: similarity.get(duty_id, 0.0)
-        + CUE_BONUS * min(len(hits.get(duty_id, [])), 2)
-        + (ACTION_BONUS if window & set(hits.get(duty_id, [])) else 0.0)
-        for duty_id in set(similarity) | set(hits)
-    }
-    if not scored:
-        return Detection(None, 0.0)
-    best = max(scored, key=lambda duty_id: (scored[duty_id], duty_id))
-    score = scored[best]
-    enough = score >= ACCEPT or (len(hits.get(best, [])) >= 2 and score >= ACCEPT_TWO_CUES)
-    if not enough or (best not in hits and similarity.get(best, 0.0) < STRONG):
-        return Detection(None, score)
     discount = playbook.discount
-    pricing = {"discount_approval", "commercial_negotiation", "pricing_exception", "make_commitments"}
-    if pct is not None and discount and ("discount_approval" in hits or best in pricing):
-        for band in discount.bands:
-            if band.up_to is None or pct <= band.up_to:
-                return Detection(playbook.duties[band.duty], score, band, pct)
-    return Detection(playbook.duties[best], score, None, pct)
+    if pct is not None and discount is not None:
+        pricing = [label for label in scores if label in PRICING_DUTIES or label in discount.duties]
+        best_pricing = max(pricing, key=lambda label: scores[label], default=None)
+        near = best_pricing is not None and scores[best_pricing] >= intent.score - PRICING_MARGIN
+        if intent.duty in PRICING_DUTIES or intent.duty in discount.duties or (near and intent.duty is None):
+            for band in discount.bands:
+                if band.up_to is None or pct <= band.up_to:
+                    return Detection(playbook.duties[band.duty], intent.score, band, pct)
+    if intent.duty is None:
+        return Detection(None, intent.score, pct=pct, not_covered=intent.not_covered)
+    return Detection(playbook.duties[intent.duty], intent.score, None, pct)

@@ -86,6 +86,25 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return centred / np.sqrt(var + eps) * weight + bias
 
 
+_DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64}
+
+
+def _map_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a safetensors file as read-only views of a memory map: nothing is read
+    until used, so the 47 MB word-embedding table costs only the rows a question needs."""
+    with open(path, "rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    tensors: dict[str, np.ndarray] = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = spec["data_offsets"]
+        tensors[name] = data[begin:end].view(_DTYPES[spec["dtype"]]).reshape(spec["shape"])
+    return tensors
+
+
 class _Layer:
     __slots__ = (
         "down_b",
@@ -105,16 +124,16 @@ class _Layer:
     def __init__(self, w: dict[str, np.ndarray], prefix: str) -> None:
         att = f"{prefix}.attention"
         # fused, pre-transposed weights: one matmul for q, k and v
-        self.qkv_w = np.ascontiguousarray(
-            np.concatenate([w[f"{att}.self.{n}.weight"] for n in ("query", "key", "value")], axis=0).T
-        )
+        self.qkv_w = np.concatenate(
+            [w[f"{att}.self.{n}.weight"] for n in ("query", "key", "value")], axis=0
+        ).T
         self.qkv_b = np.concatenate([w[f"{att}.self.{n}.bias"] for n in ("query", "key", "value")])
-        self.o_w = np.ascontiguousarray(w[f"{att}.output.dense.weight"].T)
+        self.o_w = w[f"{att}.output.dense.weight"].T  # transposed views: BLAS reads them as they are
         self.o_b = w[f"{att}.output.dense.bias"]
         self.ln1_w, self.ln1_b = w[f"{att}.output.LayerNorm.weight"], w[f"{att}.output.LayerNorm.bias"]
-        self.up_w = np.ascontiguousarray(w[f"{prefix}.intermediate.dense.weight"].T)
+        self.up_w = w[f"{prefix}.intermediate.dense.weight"].T
         self.up_b = w[f"{prefix}.intermediate.dense.bias"]
-        self.down_w = np.ascontiguousarray(w[f"{prefix}.output.dense.weight"].T)
+        self.down_w = w[f"{prefix}.output.dense.weight"].T
         self.down_b = w[f"{prefix}.output.dense.bias"]
         self.ln2_w, self.ln2_b = w[f"{prefix}.output.LayerNorm.weight"], w[f"{prefix}.output.LayerNorm.bias"]
 
@@ -123,7 +142,6 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 in numpy: 384-dimensional, L2-normalised sentence vectors."""
 
     def __init__(self, model_dir: Path | None = None, *, max_length: int = 256, batch_size: int = 16) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         self.model_dir = model_dir or minilm_model_dir()
@@ -136,7 +154,7 @@ class MiniLMEmbedder:
         self.tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_length)
         self.tokenizer.no_padding()
-        w = load_file(str(self.model_dir / "model.safetensors"))
+        w = _map_safetensors(self.model_dir / "model.safetensors")
         w = {key.removeprefix("bert."): value.astype(np.float32, copy=False) for key, value in w.items()}
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]

@@ -1,22 +1,28 @@
-"""The playbook index: Chroma (dense) + BM25 (lexical), fused by reciprocal rank.
+"""The playbook index: dense (MiniLM vectors, also kept in Chroma) + BM25 (lexical), fused by reciprocal rank.
 
 Everything lives under ``settings.home / "index"``::
 
-    chroma/          Chroma PersistentClient (collection "playbooks", cosine space)
+    chroma/          Chroma PersistentClient (collection "playbooks", cosine space), for tools
+                     that want a vector store; ``ask`` does not open it
     chunks.json      the chunks (for BM25 and quoting) in index order
-    duties.npz       embeddings of the duty lexicon's example questions
+    vectors.npz      the chunks' embeddings, and the example questions' (role names masked)
+                     with their labels (duty ids, ``not_covered:<i>``)
+    vocab.json       the playbooks' own words and the embedding model's word list (spelling fixes)
     manifest.json    content hash of the knowledge files + embedder id, written last
 
-``build_index`` rebuilds only when that hash changes (or ``force``).  Chroma and the
-text splitters are imported inside functions so other commands never pay for them.
+``build_index`` rebuilds only when that hash changes (or ``force``).  Loading the index
+reads the JSON and numpy files only: exact cosine search over a few hundred vectors is
+faster than opening Chroma, which is imported only when the index is (re)built.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +32,10 @@ from pydantic import BaseModel
 
 from ..config import Settings, get_settings
 from ..errors import RunError
-from .chunking import Chunk, chunk_documents, content_hash, knowledge_files, load_documents, words
-from .embeddings import get_embedder
+from .chunking import Chunk, chunk_documents, content_hash, knowledge_files, load_documents, raw_words, words
+from .embeddings import get_embedder, minilm_model_dir
+from .intent import ROLE_PLACEHOLDER, IntentModel, labelled_examples, mask_roles
+from .normalise import Normaliser, entity_names, load_shorthand
 from .roles import load_playbook
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,6 +44,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Hit", "IndexStats", "Retriever", "build_index", "embedder_id", "get_retriever", "index_dir"]
 
 COLLECTION = "playbooks"
+INDEX_FORMAT = "index-v2"  # bump when the files under index/ change shape
+INDEX_FILES = ("chroma", "chunks.json", "vectors.npz", "vocab.json")
 RRF_K = 60
 STOPWORDS = frozenset(
     words(
@@ -75,6 +85,17 @@ def embedder_id(settings: Settings) -> str:
     if name == "minilm":
         return "minilm:all-MiniLM-L6-v2:numpy:max256"
     return f"{name}:text-embedding-3-small" if name == "openai" else name
+
+
+def _digest(settings: Settings) -> str:
+    """Content hash of the knowledge files, the embedder, the index format and the policy
+    lexicons (their names are read as kinds, see :mod:`.normalise`)."""
+    import hashlib
+
+    lexicons = hashlib.sha256()
+    for path in sorted((settings.policy_dir / "lexicons").glob("*.toml")):
+        lexicons.update(path.name.encode() + b"\0" + path.read_bytes())
+    return content_hash(settings.knowledge_dir, embedder_id(settings), INDEX_FORMAT, lexicons.hexdigest())
 
 
 def lexical(text: str) -> list[str]:
@@ -135,9 +156,9 @@ def build_index(
     started = time.perf_counter()
     folder = index_dir(settings)
     files = knowledge_files(settings.knowledge_dir)
-    digest = content_hash(settings.knowledge_dir, embedder_id(settings))
+    digest = _digest(settings)
     manifest = _read_manifest(folder)
-    complete = all((folder / name).exists() for name in ("chroma", "chunks.json", "duties.npz"))
+    complete = all((folder / name).exists() for name in INDEX_FILES)
     if not force and manifest.get("content_hash") == digest and complete:
         return IndexStats(
             files=len(files),
@@ -152,7 +173,11 @@ def build_index(
     if not chunks:
         raise RunError("no Markdown playbooks to index", knowledge_dir=str(settings.knowledge_dir))
     embedder = get_embedder(settings)
-    examples = [(duty.id, text) for duty in playbook.duties.values() for text in duty.examples]
+    examples = [
+        (label, variant)
+        for label, text in labelled_examples(playbook)
+        for variant in dict.fromkeys([text, mask_roles(text, playbook)])
+    ]
     batch = 16
     with _progress() if progress else _NoProgress() as bar:
         task = bar.add_task("Indexing playbooks", total=len(chunks) + len(examples))
@@ -182,11 +207,23 @@ def build_index(
         encoding="utf-8",
     )
     np.savez(
-        folder / "duties.npz",
-        duty_ids=np.array([duty_id for duty_id, _ in examples]),
-        vectors=np.concatenate(example_vectors)
+        folder / "vectors.npz",
+        chunks=vectors.astype(np.float32),
+        labels=np.array([label for label, _ in examples]),
+        texts=np.array([text for _, text in examples]),
+        examples=np.concatenate(example_vectors).astype(np.float32)
         if example_vectors
         else np.zeros((0, vectors.shape[1]), np.float32),
+    )
+    (folder / "vocab.json").write_text(
+        json.dumps(
+            {
+                "playbook": sorted(_vocabulary(settings, playbook)),
+                "known": sorted(_known_words(settings)),
+                "entities": entity_names(settings.policy_dir),
+            }
+        ),
+        encoding="utf-8",
     )
     (folder / "manifest.json").write_text(
         json.dumps(
@@ -204,6 +241,23 @@ def build_index(
     )
 
 
+def _vocabulary(settings: Settings, playbook: Playbook) -> set[str]:
+    """Alphabetic words of the playbooks, the example questions and the role names."""
+    texts = [doc.text for doc in load_documents(settings.knowledge_dir)]
+    texts += [text for _, text in labelled_examples(playbook)]
+    texts += [alias for role in playbook.roles.values() for alias in [role.name, *role.aliases]]
+    return {word for text in texts for word in raw_words(text) if word.isalpha()}
+
+
+def _known_words(settings: Settings) -> set[str]:
+    """Whole English words of the MiniLM word-piece vocabulary (empty for other embedders)."""
+    if settings.embeddings.strip().lower() != "minilm":
+        return set()
+    data = json.loads((minilm_model_dir() / "tokenizer.json").read_text(encoding="utf-8"))
+    vocab = data.get("model", {}).get("vocab", {})
+    return {word for word in vocab if word.isalpha() and word.islower()}
+
+
 class _NoProgress:
     def __enter__(self) -> _NoProgress:
         return self
@@ -218,12 +272,37 @@ class _NoProgress:
         return None
 
 
+class BM25:
+    """Okapi BM25 (Lucene's idf, k1 = 1.5, b = 0.75) over a few hundred tokenised chunks."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.counts = [Counter(doc) for doc in docs]
+        self.lengths = np.array([len(doc) for doc in docs], dtype=np.float32)
+        self.average = float(self.lengths.mean()) if len(docs) and self.lengths.sum() else 1.0
+        frequency = Counter(token for counts in self.counts for token in counts)
+        self.idf = {
+            token: math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)) for token, df in frequency.items()
+        }
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        """BM25 score of every document for ``query``."""
+        out = np.zeros(len(self.counts), dtype=np.float32)
+        norm = self.k1 * (1 - self.b + self.b * self.lengths / self.average)
+        for token in set(query):
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            tf = np.array([counts.get(token, 0) for counts in self.counts], dtype=np.float32)
+            out += idf * tf * (self.k1 + 1) / (tf + norm)
+        return out
+
+
 class Retriever:
-    """A loaded index: dense search in Chroma, BM25 over the same chunks, RRF fusion."""
+    """A loaded index: exact dense search over the stored vectors, BM25 over the same chunks,
+    RRF fusion; the intent model over the example questions; the question normaliser."""
 
     def __init__(self, settings: Settings, digest: str) -> None:
-        import bm25s
-
         folder = index_dir(settings)
         self.settings = settings
         self.digest = digest
@@ -231,12 +310,20 @@ class Retriever:
         raw = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         self.chunks = [Chunk(**{**item, "headings": tuple(item["headings"])}) for item in raw]
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
-        self.collection = _client(folder / "chroma").get_collection(COLLECTION)
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([lexical(chunk.search_text) or ["_"] for chunk in self.chunks], show_progress=False)
-        with np.load(folder / "duties.npz") as data:
-            self.duty_ids = [str(item) for item in data["duty_ids"]]
-            self.duty_vectors = np.asarray(data["vectors"], dtype=np.float32)
+        self.bm25 = BM25([lexical(chunk.search_text) for chunk in self.chunks])
+        with np.load(folder / "vectors.npz") as data:
+            self.chunk_vectors = np.asarray(data["chunks"], dtype=np.float32)
+            labels = [str(item) for item in data["labels"]]
+            texts = [str(item) for item in data["texts"]]
+            ignore = frozenset(STOPWORDS | self.playbook.role_stems | set(words(ROLE_PLACEHOLDER)))
+            self.intent = IntentModel(labels, np.asarray(data["examples"], dtype=np.float32), texts, ignore)
+        vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.normalise = Normaliser(
+            load_shorthand(settings.policy_dir),
+            set(vocab["playbook"]),
+            set(vocab["known"]),
+            vocab["entities"],
+        )
         self.embedder = get_embedder(settings)
         self.doc_text = {source.doc: source.text for source in load_documents(settings.knowledge_dir)}
 
@@ -244,31 +331,29 @@ class Retriever:
         return np.asarray(self.embedder.embed_query(texts), dtype=np.float32)
 
     def duty_similarity(self, vector: np.ndarray) -> dict[str, float]:
-        """Best cosine between ``vector`` and each duty's example questions."""
-        best: dict[str, float] = {}
-        if not len(self.duty_ids):
-            return best
-        scores = self.duty_vectors @ vector
-        for duty_id, score in zip(self.duty_ids, scores.tolist(), strict=True):
-            if score > best.get(duty_id, -1.0):
-                best[duty_id] = float(score)
-        return best
+        """Per duty, the intent model's score for a (role-masked) question vector."""
+        return {
+            label: score
+            for label, score in self.intent.scores(vector).items()
+            if label in self.playbook.duties
+        }
 
     def search(self, vector: np.ndarray, text: str, k: int = 8) -> list[Hit]:
         n = min(max(k * 2, 10), len(self.chunks))
-        result = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
-        dense_ids = list(result["ids"][0])
-        dense = {cid: 1.0 - float(dist) for cid, dist in zip(dense_ids, result["distances"][0], strict=True)}
+        sims = self.chunk_vectors @ vector
+        order = np.argsort(-sims, kind="stable")[:n]
+        dense_ids = [self.chunks[int(i)].id for i in order]
+        dense = {self.chunks[int(i)].id: float(sims[int(i)]) for i in order}
         tokens = lexical(text)
         bm25_rank: list[str] = []
         bm25_score: dict[str, float] = {}
         if tokens:
-            docs, scores = self.bm25.retrieve([tokens], k=n, show_progress=False)
-            for position, score in zip(docs[0].tolist(), scores[0].tolist(), strict=True):
-                if score > 0:
+            scores = self.bm25.scores(tokens)
+            for position in np.argsort(-scores, kind="stable")[:n]:
+                if scores[position] > 0:
                     cid = self.chunks[int(position)].id
                     bm25_rank.append(cid)
-                    bm25_score[cid] = float(score)
+                    bm25_score[cid] = float(scores[position])
         fused: dict[str, float] = {}
         for ranking in (dense_ids, bm25_rank):
             for rank, cid in enumerate(ranking):
@@ -294,7 +379,7 @@ def get_retriever(settings: Settings | None = None) -> Retriever:
     """The loaded index for ``settings``, building it first when missing or stale."""
     settings = settings or get_settings()
     folder = index_dir(settings)
-    digest = content_hash(settings.knowledge_dir, embedder_id(settings))
+    digest = _digest(settings)
     key = f"{folder}\0{settings.knowledge_dir}\0{digest}"
     with _LOCK:
         cached = _CACHE.get(key)

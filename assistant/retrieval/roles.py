@@ -1,8 +1,8 @@
 """The structured playbook: roles (``knowledge/roles.yaml``) and duties (``knowledge/duties.yaml``).
 
 ``roles.yaml`` says, per role id, which duties it owns, approves, advises on and must
-never take; ``duties.yaml`` is the duty lexicon (cue phrases and example questions) plus
-the discount bands.  Both are validated here, so a typo (an unknown role id, a duty that
+never take; ``duties.yaml`` is the duty lexicon (example questions per duty), the discount
+bands, and the topics the playbooks do not cover (examples plus where to look instead).  Both are validated here, so a typo (an unknown role id, a duty that
 no role owns) fails at load with the file named.
 """
 
@@ -18,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import PolicyError
 from ..schema import ROLE_IDS
-from .chunking import raw_words, stem, words
+from .chunking import words
 
 __all__ = [
     "DiscountBand",
     "DutiesFile",
     "Duty",
+    "NotCovered",
     "Playbook",
     "RoleSpec",
     "RolesFile",
@@ -66,9 +67,16 @@ class RolesFile(_Strict):
 
 class DutySpec(_Strict):
     label: str = Field(min_length=3)
-    cues: list[str] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     lead: str | None = None
+
+
+class NotCovered(_Strict):
+    """A topic the playbooks do not answer: questions like ``examples`` are refused, pointing to ``look``."""
+
+    topic: str = Field(min_length=3)
+    look: str = Field(min_length=3)
+    examples: list[str] = Field(min_length=1)
 
 
 class DiscountBand(_Strict):
@@ -76,6 +84,7 @@ class DiscountBand(_Strict):
     duty: str
     also: list[str] = Field(default_factory=list)
     note: str = ""
+    approver: str | None = None  # who approves, in words, for the matrix line ("Omni Leadership, ...")
 
 
 class DiscountSpec(_Strict):
@@ -94,6 +103,9 @@ class DiscountSpec(_Strict):
 class DutiesFile(_Strict):
     duties: dict[str, DutySpec]
     discount: DiscountSpec | None = None
+    not_covered: list[NotCovered] = Field(default_factory=list)
+    elsewhere: str = "your sales manager or sales operations"  # where to look when nothing matched
+    asker: str | None = None  # the role of whoever uses the tool: "can I ...?" asks about them
 
 
 @dataclass(frozen=True)
@@ -103,32 +115,19 @@ class Duty:
     owners: tuple[str, ...]  # most responsible first
     advisers: tuple[str, ...]
     must_not: tuple[str, ...]
-    cues: tuple[tuple[str, ...], ...]  # stemmed cue phrases ("*" = gap)
     examples: tuple[str, ...]
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # a safe loader
     except FileNotFoundError as exc:
         raise PolicyError(f"missing playbook data file {path}; restore it from the repository") from exc
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyError(f"cannot read {path}: {exc}") from exc
-
-
-def _cue(phrase: str) -> tuple[str, ...]:
-    """A cue phrase as stems; "*" kept as a gap, never first or last."""
-    tokens: list[str] = []
-    for part in phrase.split():
-        if part.startswith("=") and len(part) > 1:  # "=promised": this exact word, not its stem
-            tokens.extend(f"={word}" for word in raw_words(part[1:]))
-        else:
-            tokens.extend(["*"] if part == "*" else words(part))
-    while tokens and tokens[0] == "*":
-        tokens.pop(0)
-    while tokens and tokens[-1] == "*":
-        tokens.pop()
-    return tuple(tokens)
 
 
 class Playbook:
@@ -176,16 +175,16 @@ class Playbook:
                 owners=tuple(owners),
                 advisers=tuple(rid for rid, role in self.roles.items() if duty_id in role.advises),
                 must_not=tuple(rid for rid, role in self.roles.items() if duty_id in role.must_not),
-                cues=tuple(dict.fromkeys(cue for cue in map(_cue, spec.cues) if cue)),
                 examples=tuple(spec.examples),
             )
         self.role_stems = {
             token for role in self.roles.values() for a in [role.name, *role.aliases] for token in words(a)
         }
-        self._cue_index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        for duty in self.duties.values():
-            for cue in duty.cues:
-                self._cue_index.setdefault(cue[0], []).append((duty.id, cue))
+        self.not_covered: tuple[NotCovered, ...] = tuple(duties.not_covered)
+        self.elsewhere = duties.elsewhere
+        if duties.asker is not None and duties.asker not in self.roles:
+            raise PolicyError(f"{source}/duties.yaml: asker {duties.asker!r} is not a role of roles.yaml")
+        self.asker = duties.asker
         self._aliases = sorted(
             (
                 (tuple(words(alias)), rid)
@@ -194,6 +193,10 @@ class Playbook:
             ),
             key=lambda item: -len(item[0]),
         )
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for alias, role_id in self._aliases:
+            if alias:
+                self._by_first.setdefault(alias[0], []).append((alias, role_id))
 
     def name(self, role_id: str) -> str:
         role = self.roles.get(role_id)
@@ -210,16 +213,19 @@ class Playbook:
         return None
 
     def role_spans(self, tokens: list[str]) -> list[tuple[int, int, str]]:
-        """(start, end, role id) of every role named in stemmed ``tokens`` (longest alias wins)."""
-        taken = [False] * len(tokens)
+        """(start, end, role id) of every role named in stemmed ``tokens``, left to right, the
+        longest alias at each position winning; one dictionary look-up per token."""
         found: list[tuple[int, int, str]] = []
-        for alias, role_id in self._aliases:
-            size = len(alias)
-            for start in range(len(tokens) - size + 1):
-                if tokens[start : start + size] == list(alias) and not any(taken[start : start + size]):
-                    taken[start : start + size] = [True] * size
-                    found.append((start, start + size, role_id))
-        return sorted(found)
+        at = 0
+        while at < len(tokens):
+            for alias, role_id in self._by_first.get(tokens[at], ()):
+                if tuple(tokens[at : at + len(alias)]) == alias:
+                    found.append((at, at + len(alias), role_id))
+                    at += len(alias)
+                    break
+            else:
+                at += 1
+        return found
 
     def role_positions(self, tokens: list[str]) -> list[tuple[int, str]]:
         """(token index, role id) of every role named in stemmed ``tokens``."""
@@ -255,40 +261,8 @@ class Playbook:
             return role_id.replace("_", " ")
         return f"the {role.name}" if role.article else role.name
 
-    def cue_hits(self, text: str) -> dict[str, list[int]]:
-        """Per duty, where (index into ``words(text)``) each of its distinct cue phrases first occurs."""
-        raw = raw_words(text)
-        tokens = [stem(word) for word in raw]
-        exact = [f"={word}" for word in raw]
-        first: dict[tuple[str, tuple[str, ...]], int] = {}
-        for start in range(len(tokens)):
-            for key in (tokens[start], exact[start]):
-                for duty_id, cue in self._cue_index.get(key, ()):
-                    if (duty_id, cue) not in first and _match_at(cue[1:], tokens, exact, start + 1):
-                        first[(duty_id, cue)] = start
-        hits: dict[str, list[int]] = {}
-        for (duty_id, _), start in first.items():
-            hits.setdefault(duty_id, []).append(start)
-        return hits
-
 
 _JOINERS = frozenset(words("and or the a with plus together"))
-
-
-def _match_at(pattern: tuple[str, ...], tokens: list[str], exact: list[str], at: int) -> bool:
-    if not pattern:
-        return True
-    head = pattern[0]
-    if head == "*":
-        return any(
-            _match_at(pattern[1:], tokens, exact, at + skip)
-            for skip in range(0, 4)
-            if at + skip <= len(tokens)
-        )
-    if at >= len(tokens):
-        return False
-    same = exact[at] == head if head.startswith("=") else tokens[at] == head
-    return same and _match_at(pattern[1:], tokens, exact, at + 1)
 
 
 @lru_cache(maxsize=4)
