@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .speakers import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, SpeakerInfo
+from .voices import SELLER, VoiceReading, is_anonymous, read_voices
 
 if TYPE_CHECKING:
     from ..policy.people import ParticipantVocabulary
@@ -77,6 +78,7 @@ class Participant:
     words: int = 0  # how much they said
     addressed: int = 0  # how often Omni or the partner greets them ("Hi Laura,")
     domain: str | None = None  # the firm part of their e-mail domain ("acmefoods"), webmail excluded
+    voice: VoiceReading | None = None  # an anonymous speaker's side cues, when they were read
 
 
 @dataclass
@@ -400,6 +402,42 @@ def _name_anonymous_speakers(
                 speakers[key].affiliation = " ".join(org)
 
 
+def _sides_from_voices(
+    text: str, lines: list[Line], by_key: dict[str, Participant], vocab: ParticipantVocabulary
+) -> None:
+    """ "Speaker 3: we certify these every week, our lab...": an anonymous speaker's side from their words.
+
+    Only speakers the text ties to no firm, address or Omni role are read; a clear seller
+    becomes Omni (or the partner / seller firm when they describe their own book of merchants),
+    a clear customer the customer, and at least one speaker is always left off the seller side.
+    """
+    open_keys = {
+        key
+        for key, person in by_key.items()
+        if is_anonymous(key)
+        and person.side in (UNKNOWN, CUSTOMER)
+        and person.organisation is None
+        and person.email is None
+    }
+    if not open_keys:
+        return
+    readings = read_voices(text, lines, open_keys, vocab)
+    sellers = {key for key, reading in readings.items() if reading.side == SELLER}
+    if len(sellers) >= len(by_key):
+        return  # everyone sounding like the seller says more about the cues than the people
+    omni_named = re.search(r"\bomni\b", text, re.IGNORECASE) is not None
+    for key, reading in readings.items():
+        person = by_key[key]
+        person.voice = reading
+        if reading.side == SELLER:
+            if len(reading.partner_cues) * 2 <= len(reading.seller_cues):
+                person.side = OMNI
+            else:  # "our merchants", "my book of business": the partner, or a seller firm with no Omni
+                person.side = REP if omni_named else THIRD_PARTY
+        elif reading.side == CUSTOMER and person.side == UNKNOWN:
+            person.side = CUSTOMER
+
+
 def _seller_cue_counts(text: str, lines: list[Line], vocab: ParticipantVocabulary) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
@@ -476,6 +514,7 @@ def read_participants(
         elif customer_org is not None or org in sellers:
             person.side = THIRD_PARTY  # another firm: a vendor, a reference customer, a consultant
             seller_orgs.add(org.lower())
+    _sides_from_voices(text, lines, by_key, vocab)
     if omni_present:  # "marcus here, i'm one of the certification leads"
         for key, person in by_key.items():
             if (
