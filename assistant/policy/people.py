@@ -43,6 +43,22 @@ class ParticipantVocabulary(_Vocabulary):
     seller_voice_cues: list[str] = Field(default_factory=list)
     customer_voice_cues: list[str] = Field(default_factory=list)
     voice_rules: VoiceRules = Field(default_factory=VoiceRules)
+    chatter_cues: list[str] = Field(default_factory=list)
+    chatter_deal_words: list[str] = Field(default_factory=list)
+
+    def is_chatter(self, sentence: str) -> bool:
+        """Small talk about something other than this deal ("early-bird tickets are 20% off")."""
+        return self.chatter.search(sentence) is not None and self.chatter_deal.search(sentence) is None
+
+    @cached_property
+    def chatter(self) -> re.Pattern[str]:
+        """Words of small talk (events, travel, tickets), as one pattern."""
+        return phrase_regex(self.chatter_cues)
+
+    @cached_property
+    def chatter_deal(self) -> re.Pattern[str]:
+        """Words that tie a sentence to this deal's money, as one pattern."""
+        return phrase_regex(self.chatter_deal_words)
 
     @cached_property
     def seller_voice(self) -> re.Pattern[str]:
