@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.policy import load_bundle
 from assistant.schema import FieldStatus
-from assistant.text import CUSTOMER, OMNI, THIRD_PARTY, UNKNOWN, Document
+from assistant.text import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, Document
 from assistant.triage import triage_text
 
 # nobody introduces themselves: only what they say tells who sells
@@ -93,3 +93,26 @@ def test_the_thresholds_are_policy_data() -> None:
     rules = load_bundle().participants.voice_rules
     assert rules.min_cues >= 1 and rules.min_margin >= 1
     assert "we certify" in load_bundle().participants.seller_voice_cues
+
+
+def test_the_speaker_thanked_for_the_introduction_is_the_partner_rep() -> None:
+    text = (
+        "Speaker 1: hi everyone, this is nora from omni, and thanks rafael for the intro\n"
+        "Speaker 2: of course, rafael here, happy to connect you two\n"
+        "Speaker 3: hi nora, this is jonas, i look after payments at our cafes\n"
+        "Speaker 1: great so who's your processor today\n"
+        "Speaker 3: we're on worldpay across our cafes\n"
+        "Speaker 2: and jonas, ping me if anything stalls\n"
+    )
+    sides = _sides(text)
+    assert sides == {"speaker 1": OMNI, "speaker 2": REP, "speaker 3": CUSTOMER}
+
+
+def test_thanks_for_something_else_names_no_rep() -> None:
+    text = (
+        "Speaker 1: hi, this is nora from omni, thanks jonas for the detailed notes\n"
+        "Speaker 2: sure, jonas here, i run payments at our cafes\n"
+        "Speaker 1: great, who's your processor\n"
+        "Speaker 2: worldpay for now\n"
+    )
+    assert _sides(text)["speaker 2"] == CUSTOMER

@@ -43,7 +43,14 @@ class ParticipantVocabulary(_Vocabulary):
     seller_voice_cues: list[str] = Field(default_factory=list)
     customer_voice_cues: list[str] = Field(default_factory=list)
     voice_rules: VoiceRules = Field(default_factory=VoiceRules)
+    introduction_thanks: list[str] = Field(default_factory=list)
     chatter_cues: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def introduction(self) -> re.Pattern[str]:
+        """The tail of a thank-you to whoever introduced the parties ("for the intro")."""
+        return phrase_regex(self.introduction_thanks)
+
     chatter_deal_words: list[str] = Field(default_factory=list)
 
     def is_chatter(self, sentence: str) -> bool:

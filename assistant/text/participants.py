@@ -438,6 +438,38 @@ def _sides_from_voices(
             person.side = CUSTOMER
 
 
+_THANK = re.compile(r"\bthank", re.IGNORECASE)
+
+
+def _introducers(
+    text: str, lines: list[Line], by_key: dict[str, Participant], vocab: ParticipantVocabulary
+) -> None:
+    """ "thanks greg for the intro": the speaker thanked by name for the introduction is the partner rep."""
+    firsts: dict[str, list[Participant]] = {}
+    for person in by_key.values():
+        if not is_anonymous(person.name):
+            firsts.setdefault(person.name.split()[0].lower(), []).append(person)
+    for line in lines:
+        if line.skip or not line.speaker_key:
+            continue
+        for intro in vocab.introduction.finditer(text, line.content_start, line.end):
+            thanks = [
+                m for m in _THANK.finditer(text, max(line.content_start, intro.start() - 40), intro.start())
+            ]
+            if not thanks:
+                continue
+            span = text[thanks[-1].start() : min(line.end, intro.end() + 24)]
+            for word in re.findall(r"[A-Za-z][\w'’\-]+", span):
+                named = firsts.get(word.lower(), [])
+                if len(named) != 1 or named[0] is by_key.get(line.speaker_key):
+                    continue
+                person = named[0]
+                if person.side in (UNKNOWN, CUSTOMER) and (
+                    person.organisation is None or vocab.partner_org.search(person.organisation)
+                ):
+                    person.side = REP
+
+
 def _seller_cue_counts(text: str, lines: list[Line], vocab: ParticipantVocabulary) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
@@ -539,6 +571,7 @@ def read_participants(
     for person in people.values():
         if person.side == UNKNOWN and others and not _role_word(person.name):
             person.side = CUSTOMER if person.speaker_key or person.email else UNKNOWN
+    _introducers(text, lines, by_key, vocab)
     _greetings(text, lines, by_key, people)
     for key, person in by_key.items():
         info = speakers[key]
