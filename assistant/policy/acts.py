@@ -40,6 +40,7 @@ ACT_NAMES = (
     "withdraw",
     "keep",
     "enquire",
+    "check_back",
 )
 OWNER_KINDS = ("terminal_vendor", "kif", "gateway", "processor")
 _MAX_PHRASE = 80
@@ -85,6 +86,7 @@ class ActEntry(_Strict):
         "withdraw",
         "keep",
         "enquire",
+        "check_back",
     ]
     description: str = ""
     phrases: list[str] = Field(min_length=1)

@@ -7,7 +7,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["ParticipantVocabulary", "ValueRules", "phrase_regex"]
+__all__ = ["ParticipantVocabulary", "ValueRules", "VoiceRules", "phrase_regex"]
 
 
 def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -19,6 +19,13 @@ def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
 
 class _Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+
+class VoiceRules(_Vocabulary):
+    """How clearly an anonymous speaker's cues must point one way (``[voice_rules]``)."""
+
+    min_cues: int = Field(default=2, ge=1)
+    min_margin: int = Field(default=2, ge=1)
 
 
 class ParticipantVocabulary(_Vocabulary):
@@ -33,6 +40,42 @@ class ParticipantVocabulary(_Vocabulary):
     name_stop_words: list[str] = Field(default_factory=list)
     reference_cues: list[str] = Field(default_factory=list)
     omni_self_roles: list[str] = Field(default_factory=list)
+    seller_voice_cues: list[str] = Field(default_factory=list)
+    customer_voice_cues: list[str] = Field(default_factory=list)
+    voice_rules: VoiceRules = Field(default_factory=VoiceRules)
+    introduction_thanks: list[str] = Field(default_factory=list)
+    chatter_cues: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def introduction(self) -> re.Pattern[str]:
+        """The tail of a thank-you to whoever introduced the parties ("for the intro")."""
+        return phrase_regex(self.introduction_thanks)
+
+    chatter_deal_words: list[str] = Field(default_factory=list)
+
+    def is_chatter(self, sentence: str) -> bool:
+        """Small talk about something other than this deal ("early-bird tickets are 20% off")."""
+        return self.chatter.search(sentence) is not None and self.chatter_deal.search(sentence) is None
+
+    @cached_property
+    def chatter(self) -> re.Pattern[str]:
+        """Words of small talk (events, travel, tickets), as one pattern."""
+        return phrase_regex(self.chatter_cues)
+
+    @cached_property
+    def chatter_deal(self) -> re.Pattern[str]:
+        """Words that tie a sentence to this deal's money, as one pattern."""
+        return phrase_regex(self.chatter_deal_words)
+
+    @cached_property
+    def seller_voice(self) -> re.Pattern[str]:
+        """The seller describing its service or running discovery, as one pattern."""
+        return phrase_regex(self.seller_voice_cues)
+
+    @cached_property
+    def customer_voice(self) -> re.Pattern[str]:
+        """The customer describing its own business, as one pattern."""
+        return phrase_regex(self.customer_voice_cues)
 
     @cached_property
     def omni_roles(self) -> re.Pattern[str]:

@@ -47,6 +47,18 @@ class Sentence:
     section: str | None = None  # heading the line sits under ("next steps"), lower-cased
     about_seller: bool = False  # the seller describing itself (a bio, "About us", its own firm)
     seller_from: int | None = None  # offset from which the sentence speaks of the seller's other clients
+    chatter: bool = False  # small talk about something other than this deal (events, travel, tickets)
+
+    def off_deal(self, offset: int | None = None) -> bool:
+        """The seller describing itself, small talk, or (from ``seller_from`` on) the seller's other clients.
+
+        ``offset`` is a document offset inside the sentence; without it, any part counts.
+        """
+        if self.about_seller or self.chatter:
+            return True
+        if self.seller_from is None:
+            return False
+        return offset is None or offset >= self.seller_from
 
     @property
     def role(self) -> str:
@@ -199,6 +211,7 @@ def mark_seller_sentences(
             )
         )
         previous = sentence
+        sentence.chatter = vocabulary.is_chatter(sentence.text)
         if about:
             sentence.about_seller = True
             continue

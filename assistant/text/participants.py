@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .speakers import CUSTOMER, OMNI, REP, THIRD_PARTY, UNKNOWN, SpeakerInfo
+from .voices import SELLER, VoiceReading, is_anonymous, read_voices
 
 if TYPE_CHECKING:
     from ..policy.people import ParticipantVocabulary
@@ -77,6 +78,7 @@ class Participant:
     words: int = 0  # how much they said
     addressed: int = 0  # how often Omni or the partner greets them ("Hi Laura,")
     domain: str | None = None  # the firm part of their e-mail domain ("acmefoods"), webmail excluded
+    voice: VoiceReading | None = None  # an anonymous speaker's side cues, when they were read
 
 
 @dataclass
@@ -400,6 +402,74 @@ def _name_anonymous_speakers(
                 speakers[key].affiliation = " ".join(org)
 
 
+def _sides_from_voices(
+    text: str, lines: list[Line], by_key: dict[str, Participant], vocab: ParticipantVocabulary
+) -> None:
+    """ "Speaker 3: we certify these every week, our lab...": an anonymous speaker's side from their words.
+
+    Only speakers the text ties to no firm, address or Omni role are read; a clear seller
+    becomes Omni (or the partner / seller firm when they describe their own book of merchants),
+    a clear customer the customer, and at least one speaker is always left off the seller side.
+    """
+    open_keys = {
+        key
+        for key, person in by_key.items()
+        if is_anonymous(key)
+        and person.side in (UNKNOWN, CUSTOMER)
+        and person.organisation is None
+        and person.email is None
+    }
+    if not open_keys:
+        return
+    readings = read_voices(text, lines, open_keys, vocab)
+    sellers = {key for key, reading in readings.items() if reading.side == SELLER}
+    if len(sellers) >= len(by_key):
+        return  # everyone sounding like the seller says more about the cues than the people
+    omni_named = re.search(r"\bomni\b", text, re.IGNORECASE) is not None
+    for key, reading in readings.items():
+        person = by_key[key]
+        person.voice = reading
+        if reading.side == SELLER:
+            if len(reading.partner_cues) * 2 <= len(reading.seller_cues):
+                person.side = OMNI
+            else:  # "our merchants", "my book of business": the partner, or a seller firm with no Omni
+                person.side = REP if omni_named else THIRD_PARTY
+        elif reading.side == CUSTOMER and person.side == UNKNOWN:
+            person.side = CUSTOMER
+
+
+_THANK = re.compile(r"\bthank", re.IGNORECASE)
+
+
+def _introducers(
+    text: str, lines: list[Line], by_key: dict[str, Participant], vocab: ParticipantVocabulary
+) -> None:
+    """ "thanks greg for the intro": the speaker thanked by name for the introduction is the partner rep."""
+    firsts: dict[str, list[Participant]] = {}
+    for person in by_key.values():
+        if not is_anonymous(person.name):
+            firsts.setdefault(person.name.split()[0].lower(), []).append(person)
+    for line in lines:
+        if line.skip or not line.speaker_key:
+            continue
+        for intro in vocab.introduction.finditer(text, line.content_start, line.end):
+            thanks = [
+                m for m in _THANK.finditer(text, max(line.content_start, intro.start() - 40), intro.start())
+            ]
+            if not thanks:
+                continue
+            span = text[thanks[-1].start() : min(line.end, intro.end() + 24)]
+            for word in re.findall(r"[A-Za-z][\w'’\-]+", span):
+                named = firsts.get(word.lower(), [])
+                if len(named) != 1 or named[0] is by_key.get(line.speaker_key):
+                    continue
+                person = named[0]
+                if person.side in (UNKNOWN, CUSTOMER) and (
+                    person.organisation is None or vocab.partner_org.search(person.organisation)
+                ):
+                    person.side = REP
+
+
 def _seller_cue_counts(text: str, lines: list[Line], vocab: ParticipantVocabulary) -> Counter[str]:
     counts: Counter[str] = Counter()
     for line in lines:
@@ -476,6 +546,7 @@ def read_participants(
         elif customer_org is not None or org in sellers:
             person.side = THIRD_PARTY  # another firm: a vendor, a reference customer, a consultant
             seller_orgs.add(org.lower())
+    _sides_from_voices(text, lines, by_key, vocab)
     if omni_present:  # "marcus here, i'm one of the certification leads"
         for key, person in by_key.items():
             if (
@@ -500,6 +571,7 @@ def read_participants(
     for person in people.values():
         if person.side == UNKNOWN and others and not _role_word(person.name):
             person.side = CUSTOMER if person.speaker_key or person.email else UNKNOWN
+    _introducers(text, lines, by_key, vocab)
     _greetings(text, lines, by_key, people)
     for key, person in by_key.items():
         info = speakers[key]

@@ -366,6 +366,8 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
             ):
                 continue
             start, end = sentence.start + match.start, sentence.start + match.end
+            if sentence.off_deal(start):
+                continue  # small talk, or a precedent the seller tells about another client
             if _negated(ctx, sentence, start, end) or re.search(
                 r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
                 text,

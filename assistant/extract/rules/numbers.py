@@ -97,6 +97,15 @@ _MONEY_RE = re.compile(
     rf"|(?P<c>\d+(?:\.\d+)?\s?(?:k|K))(?=\s|$|[.,;)]))",
 )
 
+# French / European money: "60 000 $", "€85.000", "85.000 €", "1.250,50 €", "60k€", "40 000 EUR".
+# Thousands are grouped by a dot or a (narrow, no-break) space, the decimal mark is a comma.
+_EU_GROUPED = r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?!\d)"
+_EU_AMOUNT = rf"(?P<n>{_EU_GROUPED}|\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?P<dec>,\d{{1,2}}(?!\d))?"
+_EU_MONEY_RE = re.compile(
+    rf"(?:€|\$|£|\bEUR|\bCHF)[ \u00a0]?(?P<g>{_EU_GROUPED})(?P<gdec>,\d{{1,2}}(?!\d))?"
+    rf"|\b{_EU_AMOUNT}[ \u00a0]?(?P<k>[kK][ \u00a0]?)?(?:[€$£](?![ \u00a0]?\d)|EUR\b|euros?\b|CHF\b)"
+)
+
 
 @dataclass(frozen=True)
 class NumberMatch:
@@ -207,9 +216,26 @@ def find_percentages(text: str, offset: int = 0) -> list[NumberMatch]:
     return out
 
 
-def find_money(text: str, offset: int = 0) -> list[NumberMatch]:
+def _european_money(text: str, offset: int) -> list[NumberMatch]:
+    """Amounts written the French / European way: the currency after, or dot / space thousands."""
     out: list[NumberMatch] = []
+    for match in _EU_MONEY_RE.finditer(text):
+        digits = match.group("g") or match.group("n")
+        decimals = match.group("gdec") or match.group("dec") or ""
+        value = float(re.sub(r"[.,\s]", "", digits) + decimals.replace(",", "."))
+        if match.group("k"):
+            value *= 1000
+        out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
+    return out
+
+
+def find_money(text: str, offset: int = 0) -> list[NumberMatch]:
+    """Money amounts in order: "$60,000", "USD 52k", "80 grand", "60 000 $", "€85.000", "60k€"."""
+    out = _european_money(text, offset)
+    taken = [(m.start - offset, m.end - offset) for m in out]
     for match in _MONEY_RE.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
         raw = match.group("a") or match.group("b") or match.group("c")
         value = parse_number(raw.replace(" ", "")) if raw else None
         if value is None:
@@ -220,4 +246,4 @@ def find_money(text: str, offset: int = 0) -> list[NumberMatch]:
         elif re.match(r"\s*(?:m\b|mm\b|million)", tail) and value < 1000:
             value *= 1_000_000
         out.append(NumberMatch(value, offset + match.start(), offset + match.end(), match.group()))
-    return out
+    return sorted(out, key=lambda m: m.start)

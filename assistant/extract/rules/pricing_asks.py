@@ -50,7 +50,11 @@ def _exceptions(ctx: Context) -> list[PricingException]:
     vocabulary = ctx.bundle.acts
     found: list[PricingException] = []
     for sentence in ctx.doc.sentences:
-        if sentence.role in (OMNI, REP) and sentence.is_question:
+        if (
+            (sentence.role in (OMNI, REP) and sentence.is_question)
+            or sentence.about_seller
+            or sentence.chatter
+        ):
             continue
         before = " ".join(s.text for s in ctx.doc.sentences[max(0, sentence.index - 2) : sentence.index])
         hit = vocabulary.pricing_ask(sentence.text, before)
@@ -58,7 +62,9 @@ def _exceptions(ctx: Context) -> list[PricingException]:
             continue
         name, span = hit
         start, end = sentence.start + span.start, sentence.start + span.end
-        if ctx.assessor.negated_before(sentence, start, end, []) or _not_ours(ctx, sentence, span.start):
+        if sentence.off_deal(start) or ctx.assessor.negated_before(sentence, start, end, []):
+            continue
+        if _not_ours(ctx, sentence, span.start):
             continue
         if name == "split the difference" and not _gap_over_guardrail(ctx, sentence):
             continue
@@ -140,7 +146,7 @@ def _money_asks(ctx: Context) -> list[MoneyAsk]:
     vocabulary = ctx.bundle.acts
     out: list[MoneyAsk] = []
     for sentence in ctx.doc.sentences:
-        if sentence.role == OMNI:
+        if sentence.role == OMNI or sentence.off_deal():
             continue
         reduction = vocabulary.money_reduction_matcher.search(sentence.text)
         if reduction is None:

@@ -126,6 +126,8 @@ def _request_of(ctx: Context, clause: Clause) -> Request | None:
             if reply and reply[0] is State.CONFIRMED:
                 return Request(sentence, _label(work, clause), owner, False, reply[1], speaker=reply[1].role)
         return None
+    if side in (CUSTOMER, UNKNOWN) and clause.has("check_back"):
+        return None  # "you'd want us to move processing to you?": the customer checks, it asks nothing
     asked = clause.first("ask", "wish") or (clause.first("relay") if clause.target else None)
     if side in (OMNI, REP, UNKNOWN) and not clause.question and "ask_us" in clause.acts:
         asked = clause.acts["ask_us"]  # "they'd like us to handle the Adyen side"
