@@ -22,8 +22,11 @@ _TAG_QUESTION = re.compile(
     r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])|;\s+|\s+[–—]\s+(?=[A-Z])"
+    r"(?<=[.!?])[\"')\]]*+\s++(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])\s++(?=[a-z])|;\s++|(?<!\s)\s++[–—]\s++(?=[A-Z])"
 )
+# A longer run without a sentence end is read in pieces of at most this many characters (cut at a
+# blank), so the per-sentence cue reading stays bounded and triage linear in the input.
+MAX_SENTENCE_CHARS = 600
 
 
 @dataclass
@@ -158,6 +161,13 @@ def _add(
         end -= 1
     if end <= start:
         return
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _add(sentences, text, start, cut, speaker, line, turn)
+        start = cut
+        while start < end and text[start] in " \t":
+            start += 1
     sentences.append(
         Sentence(
             index=len(sentences),

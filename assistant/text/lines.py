@@ -18,7 +18,12 @@ from pathlib import Path
 from .roles import email_sender, resolve_roles, speaker_from
 from .speakers import SpeakerInfo, is_role_label
 
-__all__ = ["BULLET", "Line", "label_words", "read_lines"]
+__all__ = ["BULLET", "MAX_LINE_CHARS", "Line", "label_words", "line_spans", "read_lines"]
+
+# A longer physical line (a transcript pasted as one line) is read in pieces of at most this many
+# characters, cut after a sentence end or at a blank where there is one: every per-line pass stays
+# bounded, so reading is linear in the input whatever its layout.
+MAX_LINE_CHARS = 2000
 
 _TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
@@ -97,13 +102,34 @@ def _is_label(key: str) -> bool:
     return bool(words) and (words[0] in label_words() or " ".join(words) in label_words())
 
 
-def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
-    speakers: dict[str, SpeakerInfo] = {}
-    raw_lines: list[tuple[int, int]] = []
+def _cut(text: str, start: int, end: int) -> int:
+    """Where to end a piece of an over-long line: after a sentence end, else at a blank, else hard."""
+    window = text[start + MAX_LINE_CHARS // 2 : end]
+    for marks in ((". ", "? ", "! "), (" ", "\t")):
+        cut = max(window.rfind(mark) for mark in marks)
+        if cut >= 0:
+            return start + MAX_LINE_CHARS // 2 + cut + 1
+    return end
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, over-long lines cut into pieces of at most ``MAX_LINE_CHARS``."""
+    spans: list[tuple[int, int]] = []
     offset = 0
     for raw in text.split("\n"):
-        raw_lines.append((offset, offset + len(raw)))
-        offset += len(raw) + 1
+        start, stop = offset, offset + len(raw)
+        while stop - start > MAX_LINE_CHARS:
+            cut = _cut(text, start, start + MAX_LINE_CHARS)
+            spans.append((start, cut))
+            start = cut
+        spans.append((start, stop))
+        offset = stop + 1
+    return spans
+
+
+def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
+    speakers: dict[str, SpeakerInfo] = {}
+    raw_lines = line_spans(text)
 
     # pass 1: which "Key:" prefixes are speakers
     key_counts: Counter[str] = Counter()

@@ -29,7 +29,7 @@ DEVICE_NOUNS = (
 )
 _SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
 _COUNT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*+(?:\+\s*+)?(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
     re.IGNORECASE,
 )
 _MULTIPLY = re.compile(
@@ -312,15 +312,19 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
         labelled = ctx.label_field(sentence) == "discount_requested_pct"
         if not (labelled or cues.search(text)):
             continue
+        policy_talk: bool | None = None  # read once per sentence, not once per figure (linear time)
+        declined: bool | None = None
         for match in find_percentages(text):
             local = text[max(0, match.start - 60) : match.end + 40].lower()
             if not (labelled or cues.search(local) or "off" in match.text.lower()):
                 continue
-            if policy_words.search(text) and not re.search(
-                r"\b(?:ask|asked|asking|want|wants|wanted|request|requested|expect|push|pushing|looking\s+for|hoping|need|told|promised|offer|offered|quote|quoted)\b",
-                text,
-                re.IGNORECASE,
-            ):
+            if policy_talk is None:
+                policy_talk = bool(policy_words.search(text)) and not re.search(
+                    r"\b(?:ask|asked|asking|want|wants|wanted|request|requested|expect|push|pushing|looking\s+for|hoping|need|told|promised|offer|offered|quote|quoted)\b",
+                    text,
+                    re.IGNORECASE,
+                )
+            if policy_talk:
                 continue
             if re.search(
                 r"^\s*of\s+(?:our|the|their|all|transactions|volume|stores|sales|revenue)",
@@ -329,11 +333,15 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
             ):
                 continue
             start, end = sentence.start + match.start, sentence.start + match.end
-            if _negated(ctx, sentence, start, end) or re.search(
-                r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
-                text,
-                re.IGNORECASE,
-            ):
+            if declined is None:
+                declined = bool(
+                    re.search(
+                        r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
+                        text,
+                        re.IGNORECASE,
+                    )
+                )
+            if declined or _negated(ctx, sentence, start, end):
                 continue
             out.append((match.value, sentence, ctx.assessor.is_hedged_text(text)))
     return out

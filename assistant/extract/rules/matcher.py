@@ -10,6 +10,7 @@ alias (space, hyphen, slash, dot) are interchangeable, so "Lane/3000", "Lane
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -318,9 +319,9 @@ class PhraseSet:
         if self.heads.isdisjoint(_token_set(text)):
             return None
         spans, _, lowered, joinable = _tokenise(text)
-        for index, (a, _b) in enumerate(spans):
-            if a < start:
-                continue
+        first = bisect_left(spans, start, key=lambda span: span[0])  # not a rescan from 0 (linear finditer)
+        for index in range(first, len(spans)):
+            a = spans[index][0]
             if a >= end:
                 break
             if lowered[index] not in self.heads:
