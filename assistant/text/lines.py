@@ -37,22 +37,22 @@ _ZOOM_LINE = re.compile(
     rf"[ \t]*(?P<key>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){{0,3}})[ \t]*(?P<paren>\([^)\n]{{1,80}}\))?"
     rf"(?:[ \t]+|[ \t]*(?:\||-{{1,2}}|–|—|·|,)[ \t]*)(?P<ts>{_TS})[ \t]*$"
 )
-_VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>)?[ \t]*$")
+_VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>[ \t]*)?$")
 _VTT_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s+-->\s+")
-_FROM = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*From:[ \t]*(?P<who>.+?)[ \t]*$", re.IGNORECASE)
+_FROM = re.compile(r"[ \t]*+(?:>[ \t]*+)*+From:[ \t]*+(?P<who>.*\S)[ \t]*$", re.IGNORECASE)
 _WROTE = re.compile(
-    r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?[\s,](?P<who>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*"
-    r"(?:<[^>]*>|\[mailto:[^\]]*\]|\([^)]*@[^)]*\))?[ \t]*wrote:[ \t]*$"
+    r"[ \t]*+(?:>[ \t]*+)*+On\b.{3,160}?[\s,](?P<who>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*+"
+    r"(?:<[^>\n]{0,200}>|\[mailto:[^\]\n]{0,200}\]|\([^)@\n]{0,100}@[^)\n]{0,100}\))?[ \t]*+wrote:[ \t]*$"
 )
 _WROTE_ADDRESS = re.compile(
-    r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?(?P<who>[\w.+\-]+@[\w.\-]+)>?[ \t]*wrote:[ \t]*$"
+    r"[ \t]*+(?:>[ \t]*+)*+On\b.{3,160}?(?P<who>[\w.+\-]+@[\w.\-]+)>?[ \t]*wrote:[ \t]*$"
 )
-_HEADER = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*(?:To|Cc|Bcc|Sent|Date|Reply-To):", re.IGNORECASE)
+_HEADER = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(?:To|Cc|Bcc|Sent|Date|Reply-To):", re.IGNORECASE)
 _QUOTE = re.compile(r"(?P<q>[ \t]*(?:>[ \t]?)+)")
 _SEPARATOR = re.compile(
     r"[ \t>]*-{2,}\s*(?:Original Message|Forwarded message|Forwarded Message)\s*-{2,}", re.IGNORECASE
 )
-_BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
+_BULLET = re.compile(r"[ \t]*+(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
 _ATTENDEES = re.compile(
     r"\s*(?:attendees|participants|on the call|present|people|who|cc)\s*:\s*(?P<list>.+)$", re.IGNORECASE
 )

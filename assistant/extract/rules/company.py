@@ -35,7 +35,7 @@ _NOT_A_NAME = re.compile(
 )
 
 
-_TITLE_SPLIT = re.compile(r"\s+(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:\s+")
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s++(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:\s+")
 _GENERIC_TITLE = re.compile(
     r"\b(?:omni|fastflex|call|intro|introduction|discovery|transcript|recording|notes?|validation|scope|meeting|sync|"
     r"demo|kick-?off|deep\s+dive|summary|update|questionnaire|recap|follow-?up|thread|chat|export|gong|chorus|teams|"
