@@ -88,3 +88,33 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "number_words": number_words,
     "colons": colons,
 }
+
+
+def one_line_no_stops(size: int) -> str:
+    """A transcript pasted as one line with no sentence ends: one sentence as long as the input."""
+    flat = normal(size * 2)
+    for char in "\n.?!;":
+        flat = flat.replace(char, " ")
+    return flat[:size]
+
+
+def digit_groups(size: int) -> str:
+    return _fit("4111-1111-1111-1112-", size)
+
+
+def dash_words(size: int) -> str:
+    return _fit("four-one-one-one-", size)
+
+
+def angle_brackets(size: int) -> str:
+    return _fit("<<[[((", size)
+
+
+HOSTILE.update(
+    {
+        "one_line_no_stops": one_line_no_stops,
+        "digit_groups": digit_groups,
+        "dash_words": dash_words,
+        "angle_brackets": angle_brackets,
+    }
+)

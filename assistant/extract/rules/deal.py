@@ -29,12 +29,12 @@ DEVICE_NOUNS = (
 )
 _SITES = r"(?:stores?|locations?|sites?|venues?|restaurants?|branches|outlets?|garages?|lots?|stations?|buses|vehicles?|properties|hotels?|clinics?|hospitals?|campuses|stadiums?|depots?|shops?|cafes?|cafeterias?|units?)"
 _COUNT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*+(?:\+\s*+)?(?:[\w\-/]{{1,40}}\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*+(?:\+\s*+)?(?:[\w\-/]{{1,40}}+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
     re.IGNORECASE,
 )
 _MULTIPLY = re.compile(
-    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
-    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
 # "200 or 300 terminals", "two to three hundred": a range is a guess
@@ -135,11 +135,11 @@ def extract_device_count(ctx: Context) -> Field:
 
 
 _PER_SITE = re.compile(
-    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
     re.IGNORECASE,
 )
 _SITE_COUNT = re.compile(
-    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s*\+?\s+(?:[\w\-]{{1,40}}\s+){{0,2}}?(?P<site>{_SITES})\b",
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s*\+?\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<site>{_SITES})\b",
     re.IGNORECASE,
 )
 
