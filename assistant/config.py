@@ -12,11 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .deadline import DEFAULT_TRIAGE_TIMEOUT_S
 from .errors import ConfigError
 
 __all__ = ["PROJECT_ROOT", "LLMSettings", "Settings", "get_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_APP_WORKERS = 4
+DEFAULT_APP_QUEUE = 16
 
 
 def _env(name: str) -> str | None:
@@ -74,6 +77,9 @@ class Settings(BaseModel):
     sender_name: str = "Omni Sales"
     sender_email: str = "sales@omni.example"
     signature: str = "Omni FastFlex team"
+    triage_timeout_s: float = DEFAULT_TRIAGE_TIMEOUT_S  # per input; 0 = no limit
+    app_workers: int = DEFAULT_APP_WORKERS  # triages the app runs at once
+    app_queue: int = DEFAULT_APP_QUEUE  # triages that may wait for a worker; more are refused
     llm: LLMSettings = LLMSettings()
 
     @property
@@ -133,6 +139,13 @@ class Settings(BaseModel):
                 explicit.get("sender_email"), ("ASSISTANT_SENDER_EMAIL",), "sales@omni.example"
             ),
             "signature": _pick(explicit.get("signature"), ("ASSISTANT_SIGNATURE",), "Omni FastFlex team"),
+            "triage_timeout_s": _pick(
+                explicit.get("triage_timeout_s"), ("ASSISTANT_TRIAGE_TIMEOUT",), DEFAULT_TRIAGE_TIMEOUT_S
+            ),
+            "app_workers": _pick(
+                explicit.get("app_workers"), ("ASSISTANT_APP_WORKERS",), DEFAULT_APP_WORKERS
+            ),
+            "app_queue": _pick(explicit.get("app_queue"), ("ASSISTANT_APP_QUEUE",), DEFAULT_APP_QUEUE),
             "llm": llm,
         }
         try:

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..errors import InputError, UserError
+from ..extract.base import LLM_FALLBACK
 
 __all__ = ["triage"]
 
@@ -46,6 +47,9 @@ def triage(paths: tuple[str, ...], as_json: bool, backend: str | None) -> None:
             continue
         except UserError:
             raise
+        for warning in report.warnings:
+            if warning.startswith(LLM_FALLBACK):
+                click.echo(f"warning: {report.source}: {warning}", err=True)  # in every output mode
         if as_json:
             reports.append(report.to_contract())
         else:

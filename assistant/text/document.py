@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..deadline import check as check_deadline
 from .inputs import normalize_newlines
 from .lines import BULLET, Line, read_lines
 from .masking import mask_with_spans
@@ -72,7 +73,9 @@ class Document:
     def from_text(cls, text: str) -> Document:
         raw = normalize_newlines(text)
         masked = mask_with_spans(raw)
+        check_deadline()
         speakers, lines = read_lines(masked.text)
+        check_deadline()
         sentences = _split_sentences(masked.text, lines, speakers)
         return cls(
             raw=raw, text=masked.text, masked_spans=masked.spans, sentences=sentences, speakers=speakers

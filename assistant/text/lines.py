@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..deadline import check as check_deadline
 from .roles import email_sender, resolve_roles, speaker_from
 from .speakers import SpeakerInfo, is_role_label
 
@@ -186,6 +187,7 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
     section: str | None = None  # heading of a "Next steps:" style block the following lines belong to
     quote_author: dict[int, str | None] = {}
     for start, end in raw_lines:
+        check_deadline()
         line = Line(start=start, end=end, content_start=start)
         quote = _QUOTE.match(text, start, end)
         depth = quote.group("q").count(">") if quote else 0

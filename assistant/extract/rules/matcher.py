@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ...deadline import check as check_deadline
 from ...policy import Lexicon, LexiconEntry
 from ...text import Document, Sentence
 
@@ -238,6 +239,7 @@ def find_all_mentions(
             heads.setdefault(head, []).append(kind)
     result: dict[str, list[Mention]] = {kind: [] for kind in lexicons}
     for sentence in doc.sentences:
+        check_deadline()
         tokens = _tokenise(sentence.text)
         lowered = tokens[2]
         found: dict[str, list[tuple[int, int, LexiconEntry, bool]]] = {}
