@@ -11,7 +11,7 @@ from .checks import compute_gate, run_checks
 from .extract.base import Backend, get_backend
 from .policy import load_bundle
 from .schema import DiscoveryFields, Field, FieldStatus, TriageReport, Trigger
-from .text import Document, decode_text, normalize_newlines, read_source
+from .text import Document, decode_text, mask_sensitive, normalize_newlines, read_source
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -51,6 +51,7 @@ def triage_document(
     doc: Document, *, source: str, backend: Backend, settings: Settings | None = None
 ) -> TriageReport:
     started = time.perf_counter()
+    source = mask_sensitive(source)  # a card number in a file name is card data too
     bundle = load_bundle(settings)
     with deadline.time_limit(_limit(settings), source):
         return _triage(doc, source=source, backend=backend, bundle=bundle, started=started)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UserError
+from ..text.display import plain_words
 from . import views
 from .export import export_path, write_export
 
@@ -109,12 +110,29 @@ def eml_text(raw: str) -> str:
     return "\n".join(lines) + "\n\n" + "\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def read_upload(path: str | Path) -> tuple[str, str]:
-    """Read an uploaded file: (text, file name). Refuses wrong types and files over 1 MB."""
-    from ..text import decode_text, normalize_newlines
+def _opportunity_name(opportunity: str | None) -> str:
+    """The name as stored: one line, printable, card data masked (empty when none was given)."""
+    from ..text import mask_sensitive, safe_display
 
+    return mask_sensitive(" ".join(safe_display(opportunity or "").split()))
+
+
+def read_upload(path: str | Path) -> tuple[str, str]:
+    """Read an uploaded file: (text, file name). Refuses wrong types and files over 1 MB.
+
+    The raw upload is deleted once read (accepted or not): only the masked note is kept.
+    """
     file = Path(path)
-    name = file.name
+    try:
+        return _read_upload(file)
+    finally:
+        file.unlink(missing_ok=True)
+
+
+def _read_upload(file: Path) -> tuple[str, str]:
+    from ..text import decode_text, mask_sensitive, normalize_newlines, safe_display
+
+    name = mask_sensitive(safe_display(file.name))
     if file.suffix.lower() not in ALLOWED_SUFFIXES:
         raise InputError(
             f"{name}: {file.suffix or 'no extension'} files are not accepted; upload {', '.join(ALLOWED_SUFFIXES)}"
@@ -133,11 +151,18 @@ def read_upload(path: str | Path) -> tuple[str, str]:
 def _pick_input(text: str | None, upload: str | None) -> tuple[str, str]:
     if upload:
         return read_upload(upload)
+    from ..text import decode_text, has_control_characters
+
     if not text or not text.strip():
         raise InputError("nothing to triage: paste the notes or upload a .txt, .md, .eml or .vtt file")
-    if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
-        raise InputError(f"the pasted text is over the {MAX_UPLOAD_BYTES:,}-byte limit; split it into notes")
-    return text, "pasted"
+    data = text.encode("utf-8")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"the pasted text is {len(data):,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte limit; split it into notes"
+        )
+    if has_control_characters(text.replace("\f", "").replace("\v", "")):
+        raise InputError("the pasted text holds control or escape characters; paste plain text")
+    return decode_text(data, "pasted"), "pasted"  # empty, invisible-only text is refused before saving
 
 
 # -- opportunities and triage ------------------------------------------------------------------
@@ -194,7 +219,7 @@ def triage_note(
     Input mistakes (no name, empty text, bad upload) save nothing and raise ``UserError``.
     A failure during triage leaves the note saved (status ``failed``) and is reported in the view.
     """
-    name = " ".join((opportunity or "").split())
+    name = _opportunity_name(opportunity)
     if not name:
         raise InputError("pick an opportunity or type a new opportunity name first")
     _step(progress, 0.05, "reading input")
@@ -208,10 +233,10 @@ def triage_note(
     try:
         report = run(note.text, note.source)
     except Exception as exc:  # the note is safe; say so and keep going
-        store.record_failure(note.id, f"{type(exc).__name__}: {exc}")
+        store.record_failure(note.id, plain_words(str(exc)))
         merged = store.merged_report(name)
         message = views.message_html(
-            f"Note #{note.id} saved, but triage failed ({exc}); fix the cause and press 'Retry failed notes'.",
+            f"Note #{note.id} saved, but triage failed ({plain_words(str(exc))}); fix the cause and press 'Retry failed notes'.",
             "error",
         )
         return _view(settings, name, message, merged)
@@ -228,7 +253,7 @@ def triage_note(
 
 def load_opportunity(opportunity: str, *, settings: Settings) -> TriageView:
     """Show the merged report and history of an existing opportunity (nothing for a new name)."""
-    name = " ".join((opportunity or "").split())
+    name = _opportunity_name(opportunity)
     if not name:
         return TriageView(opportunity="", message="", choices=opportunity_choices(settings))
     store = _store(settings)
@@ -245,7 +270,7 @@ def retry_failed(
     opportunity: str, *, settings: Settings, progress: Progress | None = None, triage: TriageFn | None = None
 ) -> TriageView:
     """Triage again every note of ``opportunity`` whose triage failed."""
-    name = " ".join((opportunity or "").split())
+    name = _opportunity_name(opportunity)
     store = _store(settings)
     failed = store.failed_notes(name)
     run = triage or default_triage(settings)
@@ -265,7 +290,7 @@ def retry_failed(
 
 
 def _merged(opportunity: str, settings: Settings) -> MergedReport:
-    name = " ".join((opportunity or "").split())
+    name = _opportunity_name(opportunity)
     merged = _store(settings).merged_report(name) if name else None
     if merged is None:
         raise UserError("no triaged note for this opportunity yet; paste a note and press Triage first")
@@ -340,8 +365,11 @@ def build_eml(opportunity: str, subject: str, to: str, body: str, *, settings: S
 
     if not (body or "").strip():
         raise UserError("the email body is empty; press 'Draft email' first or write the body")
+    from ..text import mask_sensitive
+
     merged = _merged(opportunity, settings)
-    draft = _with_edits(make_draft(merged.report, settings=settings, polish=False), subject, to, body)
+    edits = (mask_sensitive(subject or ""), mask_sensitive(to or ""), mask_sensitive(body))  # edited by hand
+    draft = _with_edits(make_draft(merged.report, settings=settings, polish=False), *edits)
     path = export_path(settings.state_dir, opportunity or "draft", "eml")
     path.write_bytes(to_eml(draft))
     return path

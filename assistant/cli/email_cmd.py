@@ -26,9 +26,10 @@ def _report_from_json(path: str, text: str) -> TriageReport:
     from pydantic import ValidationError
 
     from ..schema import TriageReport
+    from ..text import mask_sensitive
 
     try:
-        data: Any = json.loads(text)
+        data: Any = json.loads(mask_sensitive(text))  # a saved report is input like any other
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}: not valid JSON ({exc.msg}); pass a transcript or 'assistant triage --json' output"

@@ -10,7 +10,7 @@ from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BackendError, ConfigError, RunError
+from ..errors import BackendError, ConfigError, InputError, RunError
 from ..schema import TriageReport
 from .guard import EmailGuard, load_guard
 from .models import DraftQuestion, EmailDraft, GuardFix, GuardResult
@@ -129,6 +129,9 @@ def _model_label(chat_model: Any) -> str:
     return f"llm:{name}" if isinstance(name, str) and name else f"llm:{type(chat_model).__name__}"
 
 
+_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
     """The draft as an RFC 5322 message (``text/plain``, UTF-8) that a mail client opens.
 
@@ -136,6 +139,12 @@ def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
     the SDR adds the address; no address is invented.  ``X-Unsent: 1`` makes
     Outlook open it as a draft.
     """
+    for header, value in (("To", draft.to), ("Subject", draft.subject), ("From", draft.sender_name)):
+        values = value if isinstance(value, list) else [value or ""]
+        if any(_BREAK.search(str(item)) for item in values):
+            raise InputError(
+                f"the {header} header holds a line break; an e-mail header must be one line (remove it)"
+            )
     msg = EmailMessage(policy=default_policy)
     try:
         sender = Address(display_name=draft.sender_name, addr_spec=draft.sender_email)
