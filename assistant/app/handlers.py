@@ -19,6 +19,7 @@ from ..errors import InputError, UserError
 from ..text.display import plain_words
 from . import views
 from .export import export_path, write_export
+from .workers import AppBusy, pool_for
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -230,8 +231,12 @@ def triage_note(
     assert note.id is not None
     run = triage or default_triage(settings)
     _step(progress, 0.3, "triaging")
+    pool = pool_for(settings.app_workers, settings.app_queue, settings.triage_timeout_s)
     try:
-        report = run(note.text, note.source)
+        report = pool.run(lambda: run(note.text, note.source))  # bounded: never waits behind others
+    except AppBusy as exc:
+        store.record_failure(note.id, exc.message)  # nothing ran: the saved note waits for a retry
+        raise
     except Exception as exc:  # the note is safe; say so and keep going
         store.record_failure(note.id, plain_words(str(exc)))
         merged = store.merged_report(name)

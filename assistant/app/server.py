@@ -71,12 +71,14 @@ def launch_app(
     prepare_environment(settings)
     from .ui import APP_CSS, build_app
 
+    from .login import LoginThrottle
+
     demo = build_app(settings)
-    demo.queue(default_concurrency_limit=2)
+    demo.queue(default_concurrency_limit=2, max_size=settings.app_workers + settings.app_queue * 4)
     demo.launch(
         server_name=plan.host,
         server_port=plan.port,
-        auth=plan.auth,
+        auth=LoginThrottle(*plan.auth) if plan.auth else None,  # throttled, with backoff
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,
