@@ -69,9 +69,11 @@ def launch_app(
     """Build and launch the app; with ``block=False`` return the running Blocks (tests close it)."""
     plan = plan_launch(settings, host, port)
     prepare_environment(settings)
-    from .ui import APP_CSS, build_app
+    from starlette.middleware import Middleware
 
+    from .limits import BodyLimit
     from .login import LoginThrottle
+    from .ui import APP_CSS, build_app
 
     demo = build_app(settings)
     demo.queue(default_concurrency_limit=2, max_size=settings.app_workers + settings.app_queue * 4)
@@ -91,5 +93,6 @@ def launch_app(
         allowed_paths=[str(settings.state_dir / "exports")],
         footer_links=["settings"],
         css=APP_CSS,
+        app_kwargs={"middleware": [Middleware(BodyLimit)]},  # a huge body is refused before it is read
     )
     return demo
