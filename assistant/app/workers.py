@@ -50,7 +50,7 @@ class TriagePool:
                 self._slots.release()  # a slot frees only when the work has really stopped
 
         future = self._executor.submit(job)
-        wait = None if self.timeout_s <= 0 else self.timeout_s * 2 + _GRACE_S
+        wait = None if self.timeout_s <= 0 else self.timeout_s * 2 + min(_GRACE_S, self.timeout_s)
         try:
             return future.result(timeout=wait)
         except FutureTimeout:
