@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as futures_wait
 from typing import TypeVar
 
 from ..errors import TriageTimeout, UserError
@@ -51,13 +51,15 @@ class TriagePool:
 
         future = self._executor.submit(job)
         wait = None if self.timeout_s <= 0 else self.timeout_s * 2 + min(_GRACE_S, self.timeout_s)
-        try:
-            return future.result(timeout=wait)
-        except FutureTimeout:
-            raise TriageTimeout(
-                f"triage took longer than the {self.timeout_s:g} s limit (ASSISTANT_TRIAGE_TIMEOUT); "
-                "split the text into smaller notes"
-            ) from None
+        done, _ = futures_wait(
+            [future], timeout=wait
+        )  # not result(timeout): fn may raise TimeoutError itself
+        if done:
+            return future.result()
+        raise TriageTimeout(
+            f"triage took longer than the {self.timeout_s:g} s limit (ASSISTANT_TRIAGE_TIMEOUT); "
+            "split the text into smaller notes"
+        )
 
 
 _POOLS: dict[tuple[int, int, float], TriagePool] = {}
