@@ -18,8 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from hostile_inputs import (
     brackets,
+    dash_words,
     digit_dash,
     normal,
+    one_line_no_stops,
     one_long_line,
     percent_off,
     spaces_between_words,
@@ -30,6 +32,8 @@ ISSUE_CASES = [
     ("20 KB of spaces", spaces_between_words, 20_000),
     ('20 KB of "20% off "', percent_off, 20_000),
     ("25 KB single line", one_long_line, 25_000),
+    ("25 KB single line, no sentence ends", one_line_no_stops, 25_000),
+    ("10 KB of digit words joined by dashes", dash_words, 10_000),
     ("60 KB digit-dash runs", digit_dash, 60_000),
     ("100k spaces", spaces_only_run, 100_000),
     ("bracket runs, 40 KB", brackets, 40_000),
@@ -61,10 +65,13 @@ def timed(text: str, limit: float) -> float | None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=float, default=60.0)
+    parser.add_argument("--only", nargs="*", help="row names to run (default: all)")
     args = parser.parse_args()
     print("| input | bytes | seconds | normal text, same size | ratio |")
     print("|---|---|---|---|---|")
     for name, generator, size in ISSUE_CASES:
+        if args.only and name not in args.only:
+            continue
         text = generator(size)
         seconds = timed(text, args.limit)
         base = timed(normal(len(text)), args.limit)
