@@ -216,3 +216,20 @@ def test_a_control_character_paste_is_refused_before_it_is_saved(settings: Setti
     with pytest.raises(InputError, match="control"):
         handlers.triage_note("Acme", "\x1b[2J\x1b]0;x\x07 notes", None, "intro", settings=settings)
     assert Store(settings.database_url).list_opportunities() == []
+
+
+@pytest.mark.parametrize("mode", [["--json"], []])
+def test_llm_fallback_warning_is_on_stderr_in_plain_words(
+    mode: list[str], monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("ASSISTANT_LLM_MAX_RETRIES", "0")
+    result = CliRunner().invoke(main, ["triage", "-", "--backend", "llm", *mode], input=NOTE)
+    assert result.exit_code == 0
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("warning: stdin: LLM backend")]
+    assert "rules backend alone" in line and "Traceback" not in line and "{" not in line
