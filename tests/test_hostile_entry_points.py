@@ -85,6 +85,23 @@ def test_ask_does_not_echo_a_card_number(monkeypatch: pytest.MonkeyPatch, settin
     assert no_pan(seen[0]) and no_pan(echoed)
 
 
+def test_app_ask_chat_does_not_show_a_card_number(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import assistant.retrieval as retrieval
+
+    class Answer:
+        def __init__(self, question: str) -> None:
+            self.question = question
+
+        def to_contract(self) -> dict[str, Any]:
+            return {"question": self.question, "owners": [], "answer": "", "sources": [], "must_not": []}
+
+    monkeypatch.setattr(retrieval, "ask", lambda question, **kwargs: Answer(question))
+    view = handlers.ask_question(f"refund on card {FORMS[2]}?", None, settings=settings)
+    assert no_pan(json.dumps(view.history)) and no_pan(json.dumps(view.contract))
+
+
 def test_app_names_uploads_and_edited_drafts(tmp_path: Path, settings: Settings) -> None:
     upload = tmp_path / f"notes {PAN}.txt"
     upload.write_text(NOTE, encoding="utf-8")

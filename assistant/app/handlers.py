@@ -401,12 +401,14 @@ def _answer_markdown(contract: dict[str, Any]) -> str:
 def ask_question(question: str, history: list[dict[str, str]] | None, *, settings: Settings) -> AskView:
     """Answer a 'who owns this?' question from the playbooks, with owners and cited passages."""
     from ..retrieval import ask
+    from ..text import mask_sensitive, safe_display
 
-    if not (question or "").strip():
+    question = mask_sensitive(safe_display(question or "")).strip()  # the chat shows it back
+    if not question:
         raise InputError("type a question, e.g. 'who approves a 30% discount?'")
-    answer = ask(question.strip(), settings=settings, backend="rules")
+    answer = ask(question, settings=settings, backend="rules")
     contract = answer.to_contract()
-    messages = [*(history or []), {"role": "user", "content": question.strip()}]
+    messages = [*(history or []), {"role": "user", "content": question}]
     messages.append({"role": "assistant", "content": _answer_markdown(contract)})
     return AskView(history=messages, contract=contract)
 
