@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 __all__ = ["CardVocabulary", "MaskResult", "luhn_valid", "mask_sensitive", "mask_with_spans"]
 
@@ -89,7 +89,14 @@ def _alternation(phrases: list[str], *, spelled: bool = False) -> str:
 
 @lru_cache(maxsize=4)
 def _patterns(path: Path) -> _Patterns:
-    vocab = CardVocabulary.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    try:
+        vocab = CardVocabulary.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        from ..errors import PolicyError
+
+        raise PolicyError(
+            f"{path}: card data vocabulary does not load ({plain(exc)}); fix the file"
+        ) from None
     names = _alternation([*vocab.security_code_names, *vocab.ambiguous_code_names], spelled=True)
     code_value = (
         rf"\d{{3,4}}(?!\d)|\d(?:[ \-,.]\d){{2,3}}(?!\d)|{_DIGIT_WORD}(?:[\s,\-]{{1,3}}{_DIGIT_WORD}){{2,3}}"
@@ -116,6 +123,10 @@ def _patterns(path: Path) -> _Patterns:
         ),
         ambiguous=frozenset(re.sub(r"[^a-z]", "", name.lower()) for name in vocab.ambiguous_code_names),
     )
+
+
+def plain(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 def _vocabulary_path() -> Path:
