@@ -279,14 +279,16 @@ def retry_failed(
     store = _store(settings)
     failed = store.failed_notes(name)
     run = triage or default_triage(settings)
+    pool = pool_for(settings.app_workers, settings.app_queue, settings.triage_timeout_s)
     errors = []
     for index, note in enumerate(failed):
         assert note.id is not None
         _step(progress, index / max(len(failed), 1), f"re-triaging note #{note.id}")
+        note_id = note.id
         try:
-            store.retry_note(note.id, run)
+            pool.run(lambda note_id=note_id: store.retry_note(note_id, run))  # type: ignore[misc]
         except Exception as exc:
-            errors.append(f"#{note.id}: {exc}")
+            errors.append(f"#{note.id}: {plain_words(str(exc))}")
     if errors:
         message = views.message_html("Still failing: " + "; ".join(errors), "error")
     else:
