@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .deadline import DEFAULT_TRIAGE_TIMEOUT_S
 from .errors import ConfigError
 from .resources import PROJECT_ROOT, data_dir, default_home
 
@@ -50,6 +51,9 @@ _ENV: dict[str, tuple[str, ...]] = {
     "sender_name": ("ASSISTANT_SENDER_NAME",),
     "sender_email": ("ASSISTANT_SENDER_EMAIL",),
     "signature": ("ASSISTANT_SIGNATURE",),
+    "triage_timeout_s": ("ASSISTANT_TRIAGE_TIMEOUT",),
+    "app_workers": ("ASSISTANT_APP_WORKERS",),
+    "app_queue": ("ASSISTANT_APP_QUEUE",),
 }
 
 
@@ -116,6 +120,9 @@ class Settings(BaseModel):
     sender_name: str = "Omni Sales"
     sender_email: str = "sales@omni.example"
     signature: str = "Omni FastFlex team"
+    triage_timeout_s: float = DEFAULT_TRIAGE_TIMEOUT_S  # per input; 0 = no limit
+    app_workers: int = 4  # triages the app runs at once
+    app_queue: int = 16  # triages that may wait for a worker; more are refused
     llm: LLMSettings = LLMSettings()
 
     @field_validator("home", "policy_dir", "prompts_dir", "knowledge_dir", "evals_dir", mode="after")

@@ -19,6 +19,7 @@ __all__ = [
     "PolicyError",
     "PromptError",
     "RunError",
+    "TriageTimeout",
     "UserError",
 ]
 
@@ -44,6 +45,10 @@ class UserError(AssistantError):
 
 class InputError(UserError):
     """The text given to the assistant cannot be used (missing, empty, binary, too large...)."""
+
+
+class TriageTimeout(InputError):
+    """Triage of one input ran past its time limit (``ASSISTANT_TRIAGE_TIMEOUT``)."""
 
 
 class ConfigError(UserError):

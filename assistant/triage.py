@@ -6,16 +6,18 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import deadline
 from .checks import compute_gate, run_checks
 from .extract.base import Backend, get_backend
 from .extract.domain import OFF_TOPIC, domain_warnings
 from .extract.validate import validate_fields
 from .policy import load_bundle
 from .schema import DiscoveryFields, Field, FieldStatus, TriageReport, Trigger
-from .text import Document, decode_text, normalize_newlines, read_source
+from .text import Document, decode_text, mask_sensitive, normalize_newlines, read_source
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .policy import PolicyBundle
 
 __all__ = ["triage_document", "triage_path", "triage_text"]
 
@@ -52,8 +54,25 @@ def triage_document(
 ) -> TriageReport:
     """Triage an already-read document: backend fields, checks, gate, report."""
     started = time.perf_counter()
+    source = mask_sensitive(source)  # a card number in a file name is card data too
     bundle = load_bundle(settings)
+    with deadline.time_limit(_limit(settings), source):
+        return _triage(doc, source=source, backend=backend, bundle=bundle, started=started)
+
+
+def _limit(settings: Settings | None) -> float:
+    if settings is not None:
+        return settings.triage_timeout_s
+    from .config import get_settings
+
+    return get_settings().triage_timeout_s
+
+
+def _triage(
+    doc: Document, *, source: str, backend: Backend, bundle: PolicyBundle, started: float
+) -> TriageReport:
     extraction = backend.extract(doc)
+    deadline.check()
     dropped = _verbatim_only(extraction.fields, doc)
     if dropped:
         extraction.warnings.append(f"{dropped} evidence quote(s) not found verbatim in the text were dropped")
@@ -101,7 +120,9 @@ def triage_text(
     """Triage pasted notes or a transcript. Raises ``InputError`` for empty or unusable text."""
     clean = decode_text(normalize_newlines(text).encode("utf-8"), source) if text is not None else ""
     chosen, settings = _resolve(backend, settings)
-    return triage_document(Document.from_text(clean), source=source, backend=chosen, settings=settings)
+    with deadline.time_limit(settings.triage_timeout_s, source):
+        doc = Document.from_text(clean)
+        return triage_document(doc, source=source, backend=chosen, settings=settings)
 
 
 def triage_path(
@@ -110,6 +131,6 @@ def triage_path(
     """Triage a file (or ``-`` for stdin)."""
     source = read_source(path)
     chosen, settings = _resolve(backend, settings)
-    return triage_document(
-        Document.from_text(source.text), source=source.source, backend=chosen, settings=settings
-    )
+    with deadline.time_limit(settings.triage_timeout_s, source.source):
+        doc = Document.from_text(source.text)
+        return triage_document(doc, source=source.source, backend=chosen, settings=settings)

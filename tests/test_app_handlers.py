@@ -117,11 +117,12 @@ def test_upload_types_and_size(tmp_path: Path, settings: Settings) -> None:
     with pytest.raises(InputError, match="over the 1,000,000-byte upload limit"):
         handlers.read_upload(big)
     vtt = tmp_path / "call.vtt"
-    vtt.write_text(
-        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana>We're on Elavon.</v>\n", encoding="utf-8"
-    )
+    content = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana>We're on Elavon.</v>\n"
+    vtt.write_text(content, encoding="utf-8")
     text, name = handlers.read_upload(vtt)
     assert name == "call.vtt" and "<v Dana>We're on Elavon.</v>" in text
+    assert not vtt.exists()  # the raw upload is deleted once read
+    vtt.write_text(content, encoding="utf-8")
     view = handlers.triage_note("Acme", "", str(vtt), "discovery", settings=settings)
     assert "(call.vtt) saved" in view.message
 

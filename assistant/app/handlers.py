@@ -15,11 +15,20 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import InputError, UserError
+from ..text.display import plain_words
 from . import review_views, views
 from .export import export_path, write_export, write_file
 from .mail import EmailView, build_eml, draft_email, email_hint, email_view, mailto_link
-from .review import Opportunity, current_user, load_reviewed, reviewed_opportunity, trigger_titles
+from .review import (
+    Opportunity,
+    current_user,
+    load_reviewed,
+    opportunity_name,
+    reviewed_opportunity,
+    trigger_titles,
+)
+from .workers import AppBusy, pool_for
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -116,11 +125,21 @@ def eml_text(raw: str) -> str:
 
 
 def read_upload(path: str | Path) -> tuple[str, str]:
-    """Read an uploaded file: (text, file name). Refuses wrong types and files over 1 MB."""
-    from ..text import decode_text, normalize_newlines
+    """Read an uploaded file: (text, file name). Refuses wrong types and files over 1 MB.
 
+    The raw upload is deleted once read (accepted or not): only the masked note is kept.
+    """
     file = Path(path)
-    name = file.name
+    try:
+        return _read_upload(file)
+    finally:
+        file.unlink(missing_ok=True)
+
+
+def _read_upload(file: Path) -> tuple[str, str]:
+    from ..text import decode_text, mask_sensitive, normalize_newlines, safe_display
+
+    name = mask_sensitive(safe_display(file.name))
     if file.suffix.lower() not in ALLOWED_SUFFIXES:
         raise InputError(
             f"{name}: {file.suffix or 'no extension'} files are not accepted; upload {', '.join(ALLOWED_SUFFIXES)}"
@@ -139,11 +158,18 @@ def read_upload(path: str | Path) -> tuple[str, str]:
 def _pick_input(text: str | None, upload: str | None) -> tuple[str, str]:
     if upload:
         return read_upload(upload)
+    from ..text import decode_text, has_control_characters
+
     if not text or not text.strip():
         raise InputError("nothing to triage: paste the notes or upload a .txt, .md, .eml or .vtt file")
-    if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
-        raise InputError(f"the pasted text is over the {MAX_UPLOAD_BYTES:,}-byte limit; split it into notes")
-    return text, "pasted"
+    data = text.encode("utf-8")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(
+            f"the pasted text is {len(data):,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte limit; split it into notes"
+        )
+    if has_control_characters(text.replace("\f", "").replace("\v", "")):
+        raise InputError("the pasted text holds control or escape characters; paste plain text")
+    return decode_text(data, "pasted"), "pasted"  # empty, invisible-only text is refused before saving
 
 
 # -- opportunities and triage ------------------------------------------------------------------
@@ -279,7 +305,7 @@ def triage_note(
     """
     from ..store.review import find_duplicate, log, note_numbers
 
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     if not name:
         raise InputError("pick an opportunity or type a new opportunity name first")
     _step(progress, 0.05, "reading input")
@@ -302,12 +328,16 @@ def triage_note(
     log(store, name, who, "note added", target=source, note_id=note.id, comment=kind or "other")
     run = triage or default_triage(settings)
     _step(progress, 0.3, "triaging")
+    pool = pool_for(settings.app_workers, settings.app_queue, settings.triage_timeout_s)
     try:
-        report = run(note.text, note.source)
+        report = pool.run(lambda: run(note.text, note.source))  # bounded: never waits behind others
+    except AppBusy as exc:
+        store.record_failure(note.id, exc.message)  # nothing ran: the saved note waits for a retry
+        raise
     except Exception as exc:  # the note is safe; say so and keep going
-        store.record_failure(note.id, f"{type(exc).__name__}: {exc}")
+        store.record_failure(note.id, plain_words(str(exc)))
         message = views.message_html(
-            f"Note {number} saved, but triage failed ({exc}); fix the cause and press 'Retry failed notes'.",
+            f"Note {number} saved, but triage failed ({plain_words(str(exc))}); fix the cause and press 'Retry failed notes'.",
             "error",
         )
         return _view(settings, name, message, user=who)
@@ -329,7 +359,7 @@ def triage_note(
 
 def load_opportunity(opportunity: str, *, settings: Settings, user: str = "") -> TriageView:
     """Show the reviewed report and history of an existing opportunity (nothing for a new name)."""
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     if not name:
         return TriageView(opportunity="", message="", choices=opportunity_choices(settings))
     store = _store(settings)
@@ -360,18 +390,20 @@ def retry_failed(
     user: str = "",
 ) -> TriageView:
     """Triage again every note of ``opportunity`` whose triage failed."""
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     store = _store(settings)
     failed = store.failed_notes(name)
     run = triage or default_triage(settings)
+    pool = pool_for(settings.app_workers, settings.app_queue, settings.triage_timeout_s)
     errors = []
     for index, note in enumerate(failed):
         assert note.id is not None
         _step(progress, index / max(len(failed), 1), f"re-triaging note #{note.id}")
+        note_id = note.id
         try:
-            store.retry_note(note.id, run)
+            pool.run(lambda note_id=note_id: store.retry_note(note_id, run))  # type: ignore[misc]
         except Exception as exc:
-            errors.append(f"#{note.id}: {exc}")
+            errors.append(f"#{note.id}: {plain_words(str(exc))}")
     if errors:
         message = views.message_html("Still failing: " + "; ".join(errors), "error")
     else:
@@ -427,12 +459,14 @@ def _answer_markdown(contract: dict[str, Any]) -> str:
 def ask_question(question: str, history: list[dict[str, str]] | None, *, settings: Settings) -> AskView:
     """Answer a 'who owns this?' question from the playbooks, with owners and cited passages."""
     from ..retrieval import ask
+    from ..text import mask_sensitive, safe_display
 
-    if not (question or "").strip():
+    question = mask_sensitive(safe_display(question or "")).strip()  # the chat shows it back
+    if not question:
         raise InputError("type a question, e.g. 'who approves a 30% discount?'")
-    answer = ask(question.strip(), settings=settings, backend="rules")
+    answer = ask(question, settings=settings, backend="rules")
     contract = answer.to_contract()
-    messages = [*(history or []), {"role": "user", "content": question.strip()}]
+    messages = [*(history or []), {"role": "user", "content": question}]
     messages.append({"role": "assistant", "content": _answer_markdown(contract)})
     return AskView(history=messages, contract=contract)
 
@@ -465,7 +499,7 @@ def opportunities_rows(*, settings: Settings) -> list[list[Any]]:
 
 def current_value(opportunity: str, field: str, *, settings: Settings) -> str:
     """The reviewed value of ``field`` as the rep would type it ("" when missing or unknown)."""
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     if not name or not field:
         return ""
     data = load_reviewed(_store(settings), name, settings).data or {"fields": {}}

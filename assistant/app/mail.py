@@ -122,15 +122,16 @@ def build_eml(
 ) -> Path:
     """The edited draft as an .eml file under the state directory (CR/LF in a header is refused)."""
     from ..drafting import EmailDraft, to_eml
+    from ..text import mask_sensitive
 
     if not (body or "").strip():
         raise UserError("the email body is empty; press 'Draft email' first or write the body")
     reviewed_opportunity(opportunity, settings)
-    draft = EmailDraft(
-        subject=subject,
-        to=to,
-        cc=cc,
-        body=body,
+    draft = EmailDraft(  # edited by hand: card data is masked before anything is written
+        subject=mask_sensitive(subject or ""),
+        to=mask_sensitive(to or ""),
+        cc=mask_sensitive(cc or ""),
+        body=mask_sensitive(body),
         sender_name=settings.sender_name,
         sender_email=settings.sender_email,
     )

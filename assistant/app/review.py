@@ -20,7 +20,21 @@ from ..store.review import Reviewed, apply_review, field_reviews, note_numbers, 
 if TYPE_CHECKING:
     from ..store import Note, Store
 
-__all__ = ["Opportunity", "current_user", "load_reviewed", "reviewed_opportunity", "trigger_titles"]
+__all__ = [
+    "Opportunity",
+    "current_user",
+    "load_reviewed",
+    "opportunity_name",
+    "reviewed_opportunity",
+    "trigger_titles",
+]
+
+
+def opportunity_name(opportunity: str | None) -> str:
+    """The name as stored: one line, printable, card data masked (empty when none was given)."""
+    from ..text import mask_sensitive, safe_display
+
+    return mask_sensitive(" ".join(safe_display(opportunity or "").split()))
 
 
 def current_user(username: str | None, settings: Settings) -> str:
@@ -82,7 +96,7 @@ def trigger_titles(settings: Settings) -> dict[str, str]:
 
 def reviewed_opportunity(opportunity: str, settings: Settings) -> Opportunity:
     """The reviewed opportunity; ``UserError`` until one of its notes is triaged."""
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     opp = load_reviewed(open_store(settings), name, settings) if name else None
     if opp is None or opp.data is None:
         raise UserError("no triaged note for this opportunity yet; paste a note and press Triage first")

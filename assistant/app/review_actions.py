@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..store import review
 from . import views
 from .handlers import TriageView, _store, _view
-from .review import current_user, load_reviewed
+from .review import current_user, load_reviewed, opportunity_name
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -28,7 +28,7 @@ __all__ = [
 
 
 def _name(opportunity: str) -> str:
-    name = " ".join((opportunity or "").split())
+    name = opportunity_name(opportunity)
     if not name:
         raise InputError("pick an opportunity first")
     return name

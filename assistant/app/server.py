@@ -70,17 +70,21 @@ def launch_app(
     """Build and launch the app; with ``block=False`` return the running Blocks (tests close it)."""
     plan = plan_launch(settings, host, port)
     prepare_environment(settings)
+    from starlette.middleware import Middleware
+
     from ..retrieval import warm_up  # the playbook index and model load while gradio starts
+    from .limits import BodyLimit
+    from .login import LoginThrottle
 
     threading.Thread(target=warm_up, args=(settings,), name="ask-warm-up", daemon=True).start()
     from .ui import APP_CSS, build_app
 
     demo = build_app(settings)
-    demo.queue(default_concurrency_limit=2)
+    demo.queue(default_concurrency_limit=2, max_size=settings.app_workers + settings.app_queue * 4)
     demo.launch(
         server_name=plan.host,
         server_port=plan.port,
-        auth=plan.auth,
+        auth=LoginThrottle(*plan.auth) if plan.auth else None,  # throttled, with backoff
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,
@@ -93,5 +97,6 @@ def launch_app(
         allowed_paths=[str(settings.state_dir / "exports")],
         footer_links=["settings"],
         css=APP_CSS,
+        app_kwargs={"middleware": [Middleware(BodyLimit)]},  # a huge body is refused before it is read
     )
     return demo

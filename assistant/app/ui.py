@@ -405,7 +405,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             inputs=[opportunity, kind, notes, upload],
             outputs=[*triage_outputs, upload],
             api_name="triage",
-            concurrency_limit=1,
+            concurrency_limit=settings.app_workers + settings.app_queue,  # the triage pool bounds the work
         )
         opportunity.input(
             _user_errors(load, count), inputs=opportunity, outputs=triage_outputs, api_name="load_opportunity"

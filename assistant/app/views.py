@@ -6,8 +6,16 @@ Everything from the notes is escaped; no external assets (works offline).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as _html_escape
 from typing import TYPE_CHECKING, Any
+
+from ..text.display import safe_display
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """HTML-escaped, with control and escape characters dropped (nothing from a note reaches the page raw)."""
+    return _html_escape(safe_display(text), quote)
+
 
 if TYPE_CHECKING:
     from ..store import HistoryEntry

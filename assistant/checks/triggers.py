@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..deadline import check as check_deadline
 from ..extract.rules.acts import WorkItem
 from ..extract.rules.context import Context
 from ..extract.rules.deal import discount_mentions
@@ -219,6 +220,7 @@ def run_checks(fields: DiscoveryFields, doc: Document, bundle: PolicyBundle) -> 
     ctx = Context.create(doc, bundle)
     triggers = []
     for check in CHECKS:
+        check_deadline()
         trigger = check(fields, ctx)
         if trigger is not None:
             triggers.append(trigger)

@@ -59,7 +59,9 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as exc:
-            click.echo(f"error: {exc}", err=True)
+            from ..text.display import plain_words
+
+            click.echo(f"error: {plain_words(str(exc), 400)}", err=True)
             ctx.exit(2)
 
 

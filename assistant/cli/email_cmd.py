@@ -26,9 +26,10 @@ def _report_from_json(path: str, text: str) -> TriageReport:
     from pydantic import ValidationError
 
     from ..schema import TriageReport
+    from ..text import mask_sensitive
 
     try:
-        data: Any = json.loads(text)
+        data: Any = json.loads(mask_sensitive(text))  # a saved report is input like any other
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}: not valid JSON ({exc.msg}); pass a transcript or 'assistant triage --json' output"
@@ -112,21 +113,29 @@ def email(
     else:
         click.echo(data, nl=False)  # bytes go to the binary stream untouched
 
+    from ..text.display import plain_words
+
     for warning in draft.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {plain_words(warning, 400)}", err=True)
     if not as_json:
         _guard_summary(draft)
 
 
 def _human(draft: Any) -> str:
+    from ..text.display import safe_display
+
     to = draft.to or "(no contact name found: add the recipient)"
-    return f"To: {to}\nSubject: {draft.subject}\n\n{draft.body}"
+    return safe_display(
+        f"To: {to}\nSubject: {draft.subject}\n\n{draft.body}"
+    )  # no escapes reach the terminal
 
 
 def _guard_summary(draft: Any) -> None:
+    from ..text.display import plain_words
+
     guard = draft.guard
     for fix in guard.fixes:
         action = "rewrote" if fix.action == "rewrite" else "left out" if fix.action == "omit" else "removed"
-        click.echo(f"guard: {action} ({fix.rule}): {fix.sentence}", err=True)
+        click.echo(f"guard: {action} ({fix.rule}): {plain_words(fix.sentence, 400)}", err=True)
     if guard.fell_back:
         click.echo(f"guard: used the template draft ({guard.reason})", err=True)

@@ -8,6 +8,8 @@ import sys
 import click
 
 from ..errors import InputError, UserError
+from ..extract.base import LLM_FALLBACK
+from ..text.display import plain_words
 
 __all__ = ["triage"]
 
@@ -41,11 +43,16 @@ def triage(paths: tuple[str, ...], as_json: bool, backend: str | None) -> None:
         try:
             report = triage_path(path, backend=chosen, settings=settings)
         except InputError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {plain_words(str(exc), 400)}", err=True)
             failed = True
             continue
         except UserError:
             raise
+        for warning in report.warnings:
+            if warning.startswith(LLM_FALLBACK):
+                click.echo(
+                    f"warning: {report.source}: {plain_words(warning, 400)}", err=True
+                )  # in every output mode
         if as_json:
             reports.append(report.to_contract())
         else:

@@ -130,6 +130,9 @@ def _model_label(chat_model: Any) -> str:
     return f"llm:{name}" if isinstance(name, str) and name else f"llm:{type(chat_model).__name__}"
 
 
+_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
     """The draft as an RFC 5322 message (``text/plain``, UTF-8) that a mail client opens.
 
@@ -138,10 +141,19 @@ def to_eml(draft: EmailDraft, *, date: datetime | None = None) -> bytes:
     address in the mail client; no address is invented.  A header value with a line
     break is refused (header injection).  ``X-Unsent: 1`` makes Outlook open it as a draft.
     """
-    headers = (("Subject", draft.subject), ("To", draft.to), ("To", draft.to_email), ("Cc", draft.cc))
-    for header, text in headers:
-        if text and ("\r" in text or "\n" in text):
-            raise InputError(f"the {header} line contains a line break; keep it on one line")
+    headers = (
+        ("To", draft.to),
+        ("To", draft.to_email),
+        ("Cc", draft.cc),
+        ("Subject", draft.subject),
+        ("From", draft.sender_name),
+    )
+    for header, value in headers:
+        values = value if isinstance(value, list) else [value or ""]
+        if any(_BREAK.search(str(item)) for item in values):
+            raise InputError(
+                f"the {header} header holds a line break; an e-mail header must be one line (remove it)"
+            )
     msg = EmailMessage(policy=default_policy)
     try:
         sender = Address(display_name=draft.sender_name, addr_spec=draft.sender_email)

@@ -137,8 +137,16 @@ def render_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _masked(text: str) -> str:
+    """Run files quote inputs and gold labels: card data is masked in them like everywhere else."""
+    from ..text import mask_sensitive
+
+    return mask_sensitive(text)
+
+
 def _dump(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    path.write_text(_masked(text), encoding="utf-8")
 
 
 def write_run_folder(
@@ -160,5 +168,6 @@ def write_run_folder(
     (run_dir / "chart.svg").write_text(svg_bar_chart(rows), encoding="utf-8")
     chart_file = "chart.png" if write_png(rows, run_dir / "chart.png") else "chart.svg"
     report = run_dir / "report.md"
-    report.write_text(render_markdown(summary, cases, questions, chart_file=chart_file), encoding="utf-8")
+    markdown = render_markdown(summary, cases, questions, chart_file=chart_file)
+    report.write_text(_masked(markdown), encoding="utf-8")
     return report

@@ -23,12 +23,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BACKENDS",
+    "LLM_FALLBACK",
     "Backend",
     "Extraction",
     "available_backends",
     "get_backend",
     "register_backend",
 ]
+
+# how a report's warning starts when the model failed and the rules result stands in (the CLI
+# repeats such a warning on stderr in every output mode)
+LLM_FALLBACK = "LLM backend"
 
 
 @dataclass

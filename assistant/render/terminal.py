@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..schema import FieldStatus, TriageReport
+from ..text.display import safe_display
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,17 +23,19 @@ def _value_text(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "—"
-    return str(value)
+        return safe_display(", ".join(str(item) for item in value)) or "—"
+    return safe_display(str(value))
 
 
 def render_report(report: TriageReport, console: Console) -> None:
     """Print ``report`` as the readable terminal view."""
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    console.rule(f"[bold]{report.source}[/bold]  ·  backend: {report.backend}")
+    # nothing from the input reaches the terminal with its control or escape characters
+    console.rule(f"[bold]{escape(safe_display(report.source))}[/bold]  ·  backend: {escape(report.backend)}")
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
     table.add_column("field", style="bold", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -40,8 +43,8 @@ def render_report(report: TriageReport, console: Console) -> None:
     table.add_column("evidence", ratio=3, style="dim")
     for name, field in report.fields.items():
         label, colour = _STATUS_STYLE[field.status]
-        evidence = "\n".join(f"“{quote}”" for quote in field.evidence[:2])
-        table.add_row(name, Text(label, style=colour), _value_text(field.value), evidence)
+        evidence = "\n".join(f"“{safe_display(quote)}”" for quote in field.evidence[:2])
+        table.add_row(name, Text(label, style=colour), Text(_value_text(field.value)), Text(evidence))
     console.print(table)
 
     if report.triggers:
@@ -50,7 +53,7 @@ def render_report(report: TriageReport, console: Console) -> None:
             body.append("review: ", style="bold")
             body.append(", ".join(trigger.route_to) + "\n", style="cyan")
             for quote in trigger.evidence[:3]:
-                body.append(f"  “{quote}”\n", style="dim")
+                body.append(f"  “{safe_display(quote)}”\n", style="dim")
             console.print(Panel(body, title=f"[bold red]⚑ {trigger.id}[/bold red]", border_style="red"))
     else:
         console.print(Panel("No escalation triggers.", border_style="green"))
@@ -64,4 +67,4 @@ def render_report(report: TriageReport, console: Console) -> None:
             lines.append(f"[yellow]uncertain:[/yellow] {', '.join(gate.uncertain)}")
         console.print(Panel("\n".join(lines), title=f"Gate ({gate.stage}): not ready", border_style="yellow"))
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"[yellow]warning:[/yellow] {escape(safe_display(warning))}")

@@ -45,6 +45,9 @@ def ask(
 
     if not question or not question.strip():
         raise InputError('empty question; ask something like: assistant ask "who approves a 20% discount?"')
+    from ..text import mask_sensitive
+
+    question = mask_sensitive(question)  # the answer echoes it, the LLM phrasing sends it out
     settings = resolve_settings(settings)
     retriever = get_retriever(settings)
     result = answer_question(question, retriever)

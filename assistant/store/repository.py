@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from ..errors import InputError, RunError
@@ -74,7 +75,10 @@ def _ref(note: Note) -> NoteRef:
 
 
 def _clean_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
+    """One spaced, printable name with card data masked (a name is input like any other)."""
+    from ..text import mask_sensitive, safe_display
+
+    cleaned = mask_sensitive(" ".join(safe_display(name or "").split()))
     if not cleaned:
         raise InputError("pick an opportunity or type a new opportunity name")
     if len(cleaned) > MAX_NAME:
@@ -94,19 +98,29 @@ class Store:
     # -- opportunities ---------------------------------------------------------------------------
 
     def get_or_create_opportunity(self, name: str) -> Opportunity:
+        """The opportunity called ``name``; created if new. Safe when several writers create it at once."""
         cleaned = _clean_name(name)
-        with Session(self.engine, expire_on_commit=False) as session:
-            found = session.exec(select(Opportunity).where(Opportunity.name == cleaned)).first()
-            if found is not None:
-                return found
-            opportunity = Opportunity(name=cleaned)
-            session.add(opportunity)
-            session.commit()
-            session.refresh(opportunity)
-            return opportunity
+        for _attempt in range(5):
+            with Session(self.engine, expire_on_commit=False) as session:
+                found = session.exec(select(Opportunity).where(Opportunity.name == cleaned)).first()
+                if found is not None:
+                    return found
+                opportunity = Opportunity(name=cleaned)
+                session.add(opportunity)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()  # another writer created it first: read theirs
+                    continue
+                session.refresh(opportunity)
+                return opportunity
+        raise RunError("could not create the opportunity", name=cleaned, url=_safe_url(self.url))
 
     def find_opportunity(self, name: str) -> Opportunity | None:
-        cleaned = " ".join((name or "").split())
+        try:
+            cleaned = _clean_name(name)
+        except InputError:
+            return None
         with Session(self.engine, expire_on_commit=False) as session:
             return session.exec(select(Opportunity).where(Opportunity.name == cleaned)).first()
 
@@ -125,7 +139,7 @@ class Store:
 
     def save_note(self, opportunity: str, text: str, *, source: str = "pasted", kind: str = "other") -> Note:
         """Mask and save ``text`` under ``opportunity`` (created if new) before anything processes it."""
-        from ..text import mask_sensitive
+        from ..text import mask_sensitive, safe_display
 
         if not text or not text.strip():
             raise InputError("the note is empty; paste the rep's notes or a call transcript")
@@ -133,7 +147,10 @@ class Store:
             raise InputError(f"unknown note kind {kind!r}; use one of {list(NOTE_KINDS)}")
         opp = self.get_or_create_opportunity(opportunity)
         note = Note(
-            opportunity_id=opp.id or 0, kind=kind, source=source[:300] or "pasted", text=mask_sensitive(text)
+            opportunity_id=opp.id or 0,
+            kind=kind,
+            source=mask_sensitive(safe_display(source))[:300] or "pasted",
+            text=mask_sensitive(text),
         )
         with Session(self.engine, expire_on_commit=False) as session:
             session.add(note)
@@ -149,7 +166,9 @@ class Store:
         return self._update(note_id, NoteStatus.TRIAGED, report=report)
 
     def record_failure(self, note_id: int, error: str) -> Note:
-        return self._update(note_id, NoteStatus.FAILED, error=error)
+        from ..text import mask_sensitive
+
+        return self._update(note_id, NoteStatus.FAILED, error=mask_sensitive(error))
 
     def _update(
         self, note_id: int, status: str, *, report: TriageReport | None = None, error: str | None = None

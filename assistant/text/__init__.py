@@ -1,5 +1,6 @@
 """Text handling: reading inputs, masking card data, sentences with speakers and roles."""
 
+from .display import has_control_characters, plain_words, safe_display
 from .document import Document, Sentence
 from .inputs import MAX_INPUT_BYTES, SourceText, decode_text, normalize_newlines, read_source
 from .masking import luhn_valid, mask_sensitive, mask_with_spans
@@ -20,9 +21,12 @@ __all__ = [
     "SourceText",
     "SpeakerInfo",
     "decode_text",
+    "has_control_characters",
     "luhn_valid",
     "mask_sensitive",
     "mask_with_spans",
     "normalize_newlines",
+    "plain_words",
     "read_source",
+    "safe_display",
 ]

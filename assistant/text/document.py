@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..deadline import check as check_deadline
 from .inputs import normalize_newlines
 from .lines import BULLET, Line, read_lines
 from .masking import mask_with_spans
@@ -27,8 +28,11 @@ _TAG_QUESTION = re.compile(
     r",\s*(?:right|yeah|yes|correct|ok|okay|eh|yup|agreed|no)\s*\?[\s\"')]*$", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])|;\s+|\s+[–—]\s+(?=[A-Z])"
+    r"(?<=[.!?])[\"')\]]*+\s++(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z]{3}[.!?])\s++(?=[a-z])|;\s++|(?<!\s)\s++[–—]\s++(?=[A-Z])"
 )
+# A longer run without a sentence end is read in pieces of at most this many characters (cut at a
+# blank), so the per-sentence cue reading stays bounded and triage linear in the input.
+MAX_SENTENCE_CHARS = 600
 
 
 @dataclass
@@ -94,7 +98,9 @@ class Document:
         raw = normalize_newlines(text)
         masked = mask_with_spans(raw)
         vocabulary = vocabulary or _default_vocabulary()
+        check_deadline()
         speakers, lines = read_lines(masked.text)
+        check_deadline()
         participants = read_participants(masked.text, lines, speakers, vocabulary)
         sentences = _split_sentences(masked.text, lines, speakers)
         mark_seller_sentences(masked.text, sentences, participants, vocabulary)
@@ -301,6 +307,13 @@ def _add(
         end -= 1
     if end <= start:
         return
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _add(sentences, text, start, cut, speaker, line, turn)
+        start = cut
+        while start < end and text[start] in " \t":
+            start += 1
     sentences.append(
         Sentence(
             index=len(sentences),

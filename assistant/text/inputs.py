@@ -29,13 +29,21 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# characters that show nothing: text made only of these (and whitespace) is empty
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+
+
+def _too_large(source: str, size: int) -> InputError:
+    return InputError(
+        f"{source}: input is {size:,} bytes, over the {MAX_INPUT_BYTES:,}-byte limit; "
+        "split the transcript into smaller files"
+    )
+
+
 def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 input, refusing binary, non-UTF-8, oversized and empty data."""
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(
-            f"{source}: input is {len(data):,} bytes, over the {MAX_INPUT_BYTES:,}-byte limit; "
-            "split the transcript into smaller files"
-        )
+        raise _too_large(source, len(data))
     if b"\x00" in data:
         raise InputError(
             f"{source}: looks like a binary file, not text; paste or save the notes as plain text"
@@ -50,14 +58,21 @@ def decode_text(data: bytes, source: str) -> str:
     if text and controls / len(text) > 0.05:
         raise InputError(f"{source}: mostly control characters, not readable text; check the file")
     text = normalize_newlines(text)
-    if not text.strip():
+    if not text.strip().strip(_INVISIBLE + " \t\n\u00a0\u2007\u202f").strip():
         raise InputError(f"{source}: the input is empty; paste the rep's notes or a call transcript")
     return text
 
 
-def _read_limited(stream: BinaryIO) -> bytes:
+def _read_limited(stream: BinaryIO, source: str) -> bytes:
+    """Read at most the limit; past it, count the rest without keeping it (exact size in the error)."""
     data = stream.read(MAX_INPUT_BYTES + 1)
-    return data if isinstance(data, bytes) else bytes(data)
+    data = data if isinstance(data, bytes) else bytes(data)
+    if len(data) > MAX_INPUT_BYTES:
+        size = len(data)
+        while chunk := stream.read(1 << 20):
+            size += len(chunk)
+        raise _too_large(source, size)
+    return data
 
 
 def read_source(path: str | Path, *, stdin: BinaryIO | None = None) -> SourceText:
@@ -65,7 +80,7 @@ def read_source(path: str | Path, *, stdin: BinaryIO | None = None) -> SourceTex
     name = str(path)
     if name == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        return SourceText("stdin", decode_text(_read_limited(stream), "stdin"))
+        return SourceText("stdin", decode_text(_read_limited(stream, "stdin"), "stdin"))
     file = Path(path)
     if not file.exists():
         raise InputError(f"{name}: no such file; check the path")
@@ -73,7 +88,7 @@ def read_source(path: str | Path, *, stdin: BinaryIO | None = None) -> SourceTex
         raise InputError(f"{name}: is a directory; pass a text file")
     try:
         with file.open("rb") as handle:
-            data = _read_limited(handle)
+            data = _read_limited(handle, name)
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror}); check its permissions") from None
     return SourceText(name, decode_text(data, name))

@@ -15,10 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..deadline import check as check_deadline
 from .roles import email_sender, resolve_roles, speaker_from
 from .speakers import SpeakerInfo, is_role_label
 
-__all__ = ["BULLET", "Line", "label_words", "read_lines"]
+__all__ = ["BULLET", "MAX_LINE_CHARS", "Line", "label_words", "line_spans", "read_lines"]
+
+# A longer physical line (a transcript pasted as one line) is read in pieces of at most this many
+# characters, cut after a sentence end or at a blank where there is one: every per-line pass stays
+# bounded, so reading is linear in the input whatever its layout.
+MAX_LINE_CHARS = 2000
 
 _TS = r"(?:\[\s*|\(\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*\]|\s*\))?"
 _KEY_LINE = re.compile(
@@ -35,22 +41,22 @@ _ZOOM_LINE = re.compile(
     rf"[ \t]*(?P<paren>\([^)\n]{{1,80}}\))?"
     rf"(?:[ \t]+|[ \t]*(?:\||-{{1,2}}|–|—|·|,)[ \t]*)(?P<ts>{_TS})[ \t]*$"
 )
-_VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>)?[ \t]*$")
+_VTT_VOICE = re.compile(r"[ \t]*<v(?:\.[\w.]+)?\s+(?P<key>[^>]{1,60})>(?P<content>.*?)(?:</v>[ \t]*)?$")
 _VTT_TIMING = re.compile(r"[ \t]*\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}\s+-->\s+")
-_FROM = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*From:[ \t]*(?P<who>.+?)[ \t]*$", re.IGNORECASE)
+_FROM = re.compile(r"[ \t]*+(?:>[ \t]*+)*+From:[ \t]*+(?P<who>.*\S)[ \t]*$", re.IGNORECASE)
 _WROTE = re.compile(
-    r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?[\s,](?P<who>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*"
-    r"(?:<[^>]*>|\[mailto:[^\]]*\]|\([^)]*@[^)]*\))?[ \t]*wrote:[ \t]*$"
+    r"[ \t]*+(?:>[ \t]*+)*+On\b.{3,160}?[\s,](?P<who>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*+"
+    r"(?:<[^>\n]{0,200}>|\[mailto:[^\]\n]{0,200}\]|\([^)@\n]{0,100}@[^)\n]{0,100}\))?[ \t]*+wrote:[ \t]*$"
 )
 _WROTE_ADDRESS = re.compile(
-    r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*On\b.{3,160}?(?P<who>[\w.+\-]+@[\w.\-]+)>?[ \t]*wrote:[ \t]*$"
+    r"[ \t]*+(?:>[ \t]*+)*+On\b.{3,160}?(?P<who>[\w.+\-]+@[\w.\-]+)>?[ \t]*wrote:[ \t]*$"
 )
-_HEADER = re.compile(r"(?:[ \t]*(?:>[ \t]?)*)[ \t]*(?:To|Cc|Bcc|Sent|Date|Reply-To):", re.IGNORECASE)
+_HEADER = re.compile(r"[ \t]*+(?:>[ \t]*+)*+(?:To|Cc|Bcc|Sent|Date|Reply-To):", re.IGNORECASE)
 _QUOTE = re.compile(r"(?P<q>[ \t]*(?:>[ \t]?)+)")
 _SEPARATOR = re.compile(
     r"[ \t>]*-{2,}\s*(?:Original Message|Forwarded message|Forwarded Message)\s*-{2,}", re.IGNORECASE
 )
-_BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
+_BULLET = re.compile(r"[ \t]*+(?:[-*•·▪◦]|\d{1,2}[.)])[ \t]+")
 _ATTENDEES = re.compile(
     r"\s*(?:attendees|participants|on the call|present|people|who|cc)\s*:\s*(?P<list>.+)$", re.IGNORECASE
 )
@@ -104,13 +110,34 @@ def _is_label(key: str) -> bool:
     return bool(words) and (words[0] in label_words() or " ".join(words) in label_words())
 
 
-def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
-    speakers: dict[str, SpeakerInfo] = {}
-    raw_lines: list[tuple[int, int]] = []
+def _cut(text: str, start: int, end: int) -> int:
+    """Where to end a piece of an over-long line: after a sentence end, else at a blank, else hard."""
+    window = text[start + MAX_LINE_CHARS // 2 : end]
+    for marks in ((". ", "? ", "! "), (" ", "\t")):
+        cut = max(window.rfind(mark) for mark in marks)
+        if cut >= 0:
+            return start + MAX_LINE_CHARS // 2 + cut + 1
+    return end
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, over-long lines cut into pieces of at most ``MAX_LINE_CHARS``."""
+    spans: list[tuple[int, int]] = []
     offset = 0
     for raw in text.split("\n"):
-        raw_lines.append((offset, offset + len(raw)))
-        offset += len(raw) + 1
+        start, stop = offset, offset + len(raw)
+        while stop - start > MAX_LINE_CHARS:
+            cut = _cut(text, start, start + MAX_LINE_CHARS)
+            spans.append((start, cut))
+            start = cut
+        spans.append((start, stop))
+        offset = stop + 1
+    return spans
+
+
+def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
+    speakers: dict[str, SpeakerInfo] = {}
+    raw_lines = line_spans(text)
 
     # pass 1: which "Key:" prefixes are speakers
     key_counts: Counter[str] = Counter()
@@ -167,6 +194,7 @@ def read_lines(text: str) -> tuple[dict[str, SpeakerInfo], list[Line]]:
     section: str | None = None  # heading of a "Next steps:" style block the following lines belong to
     quote_author: dict[int, str | None] = {}
     for start, end in raw_lines:
+        check_deadline()
         line = Line(start=start, end=end, content_start=start)
         quote = _QUOTE.match(text, start, end)
         depth = quote.group("q").count(">") if quote else 0

@@ -26,7 +26,7 @@ _SELF_INTRO_OMNI = re.compile(
     # "one of our certification SMEs", "the FastFlex process": only Omni talks like that
     r"|\bour\s+(?:certification\s+|cert\s+)?(?:smes?|certification\s+team|cert\s+team)\b|\bfastflex\b"
     # "Hi, Ines Baptiste, certification SME at Omni."
-    r"|(?:^|[.!?]\s+)\W*(?:hi|hey|hello|hiya|morning|afternoon)?\W*[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?,\s+[^.?!\n]{0,50}\b(?:at|from|with)\s+omni\b",
+    r"|(?:^|[.!?]\s+)\W{0,6}(?:hi|hey|hello|hiya|morning|afternoon)?\W{0,6}[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?,\s+[^.?!\n]{0,50}\b(?:at|from|with)\s+omni\b",
     re.IGNORECASE,
 )
 _ANONYMOUS = re.compile(r"(?:speaker|participant|caller|guest)\s*\d+$", re.IGNORECASE)

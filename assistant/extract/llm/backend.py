@@ -22,12 +22,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ... import deadline as triage_deadline
 from ...errors import BackendError
 from ...policy import load_bundle
 from ...providers import Deadline
 from ...schema import FIELD_NAMES, DiscoveryFields, FieldStatus, Trigger, Usage
 from ...text import mask_sensitive
-from ..base import Backend, Extraction
+from ...text.display import plain_words
+from ..base import LLM_FALLBACK, Backend, Extraction
 from .budget import Chunk, get_counter, split_text
 from .client import ModelClient
 from .merge import merge_fields
@@ -155,9 +157,10 @@ class LLMBackend(Backend):
             for chunk in chunks:
                 # doc.text is already masked; masking again is idempotent and guards the one path out
                 transcript = mask_sensitive(chunk.text)
-                result = client.call(
-                    prompts.messages(transcript, chunk.index + 1, len(chunks), focus), deadline=deadline
-                )
+                with triage_deadline.paused():  # the model call has its own deadline, not triage's
+                    result = client.call(
+                        prompts.messages(transcript, chunk.index + 1, len(chunks), focus), deadline=deadline
+                    )
                 usage.calls += 1
                 usage.input_tokens += result.input_tokens
                 usage.output_tokens += result.output_tokens
@@ -175,7 +178,8 @@ class LLMBackend(Backend):
                 backend=rules.backend,
                 warnings=[
                     *rules.warnings,
-                    f"LLM backend ({self.llm.model}) failed: {exc}; this report comes from the rules backend alone",
+                    f"{LLM_FALLBACK} ({self.llm.model}) did not answer usably ({plain_words(exc.message)}); "
+                    "this report comes from the rules backend alone",
                 ],
                 usage=usage if usage.calls else None,
                 extra_triggers=rules.extra_triggers,

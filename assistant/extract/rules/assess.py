@@ -59,6 +59,8 @@ _OPEN_SECTION = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’/%$.-]+")
+# a "no" after a mention must follow it closely ("Kiosks: no", "kiosks are out"): read only this far
+_AFTER_WINDOW = 80
 
 
 @lru_cache(maxsize=4096)
@@ -138,10 +140,11 @@ class Assessor:
         return cached
 
     def _is_hedged_text(self, text: str) -> bool:
-        for match in self.hedges.finditer(text):
-            if not any(n.start() <= match.start() < n.end() for n in self.not_hedges.finditer(text)):
-                return True
-        return False
+        hedges = self.hedges.finditer(text)
+        if not hedges:
+            return False
+        not_hedges = self.not_hedges.finditer(text)
+        return any(not any(n.start() <= h.start() < n.end() for n in not_hedges) for h in hedges)
 
     def _words(self, text: str) -> int:
         return len(_WORD.findall(text))
@@ -177,7 +180,7 @@ class Assessor:
                 r"\s*(?:/|,|&|\+|or|and)\s*", self.doc.text[end:other_start], re.I
             ):
                 end = other_end
-        tail = self.doc.text[end : sentence.end]
+        tail = self.doc.text[end : min(sentence.end, end + _AFTER_WINDOW)]
         match = re.match(r"[\s'’s]*[:?\-–—=]*\s*(?:\(?\s*)", tail)
         rest = tail[match.end() if match else 0 :]
         hit = self.neg_after.search(rest)

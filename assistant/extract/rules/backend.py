@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...deadline import check as check_deadline
 from ...policy import load_bundle
 from ...schema import DiscoveryFields
 from ..base import Backend, Extraction
@@ -58,18 +59,31 @@ def extract_fields(ctx: Context) -> DiscoveryFields:
     ]
     if nonstandard and tooling.present:
         tooling.model_extra["nonstandard"] = [r.name for r in nonstandard]  # type: ignore[index]
+    check_deadline()
     fields.company = extract_company(ctx)
+    check_deadline()
     fields.contact, fields.contact_role = extract_contact(ctx)
+    check_deadline()
     fields.deal_source = extract_deal_source(ctx)
+    check_deadline()
     fields.segment = extract_segment(ctx)
+    check_deadline()
     fields.economic_buyer = extract_economic_buyer(ctx)
+    check_deadline()
     fields.champion = extract_champion(ctx)
+    check_deadline()
     fields.device_count = extract_device_count(ctx)
+    check_deadline()
     fields.timeline = extract_timeline(ctx)
+    check_deadline()
     fields.budget = extract_budget(ctx)
+    check_deadline()
     fields.decision_process = extract_decision_process(ctx)
+    check_deadline()
     fields.discount_requested_pct = extract_discount(ctx)
+    check_deadline()
     fields.requested_responsibilities = extract_requested_responsibilities(ctx, find_requests(ctx))
+    check_deadline()
     fields.next_steps = extract_next_steps(ctx)
     return fields
 

@@ -13,7 +13,8 @@ from .names import excluded_names, first_line_with
 
 __all__ = ["extract_company"]
 
-_NAME = r"[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]*|&|of|and|the|de|du))*"
+# at most seven words (a longer run is no company name; bounded so every pass stays linear)
+_NAME = r"[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]*|&|of|and|the|de|du)){0,6}"
 _SUBJECT_PAIR = re.compile(
     rf"(?P<a>{_NAME})\s*(?:<>|<->|↔|\bx\b|×|\+)\s*Omni\b|\bOmni\s*(?:<>|<->|↔|\bx\b|×|\+|/)\s*(?P<b>{_NAME})"
 )
@@ -39,7 +40,7 @@ _NOT_A_NAME = re.compile(
 )
 
 
-_TITLE_SPLIT = re.compile(r"\s+(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:\s+")
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s++(?:-{1,2}|–|—|\||/|<>|<->|x|×|\+|&&|w/)\s+|:\s+")
 _GENERIC_TITLE = re.compile(
     r"\b(?:omni|fastflex|call|intro|introduction|discovery|transcript|recording|notes?|validation|scope|meeting|sync|"
     r"demo|kick-?off|deep\s+dive|summary|update|questionnaire|recap|follow-?up|thread|chat|export|gong|chorus|teams|"
@@ -58,8 +59,8 @@ _MET_AT = re.compile(
     re.IGNORECASE,
 )
 _NAME_INDUSTRY = re.compile(
-    rf"(?P<n>{_NAME})\s*\((?:[^)]*\b(?:charging|retail|retailer|grocer|grocery|restaurants?|qsr|isv|chain|parking|transit|"
-    rf"hotels?|hospitality|vending|fuel|operator|c-store|pharmacy|clinics?|stadium|venue|casino|theme\s+park)\b[^)]*)\)",
+    rf"(?P<n>{_NAME})\s*\((?:[^)]{{0,80}}?\b(?:charging|retail|retailer|grocer|grocery|restaurants?|qsr|isv|chain|parking|transit|"
+    rf"hotels?|hospitality|vending|fuel|operator|c-store|pharmacy|clinics?|stadium|venue|casino|theme\s+park)\b[^)]{{0,80}})\)",
     re.IGNORECASE,
 )
 _COMPANY_QUESTION = re.compile(r"\b(?:company|business|organi[sz]ation|who\s+are\s+you)\b", re.IGNORECASE)

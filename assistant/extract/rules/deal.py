@@ -35,12 +35,12 @@ _SITES = (
     r"bars?|salons?|diners?|markets?|malls?|airports?|marinas?|parks?)"
 )
 _COUNT = re.compile(
-    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*(?:[\w\-/]+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
+    rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*+(?:\+\s*+)?(?:[\w\-/]{{1,40}}+\s+){{0,3}}?(?P<noun>{DEVICE_NOUNS})\b",
     re.IGNORECASE,
 )
 _MULTIPLY = re.compile(
-    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
-    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?{_SITES}\b[^.;\n]{{0,40}}?(?:\bwith\b|,|\bx\b|×|\*|\band\b)?\s*(?:about\s+|roughly\s+|~)?"
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:each|apiece|per\s+\w+|a\s+(?:store|site|location|piece))",
     re.IGNORECASE,
 )
 # "200 or 300 terminals", "two to three hundred": a range is a guess
@@ -146,11 +146,12 @@ def extract_device_count(ctx: Context) -> Field:
 
 
 _PER_SITE = re.compile(
-    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
+    rf"(?<![\w.])(?P<b>{NUMBER})(?![\w])\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<noun>{DEVICE_NOUNS})\s*(?:per|each|a|in\s+(?:each|every))\s+(?P<site>{_SITES})\b",
     re.IGNORECASE,
 )
 _SITE_COUNT = re.compile(
-    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s*\+?\s+(?:[\w\-]+\s+){{0,2}}?(?P<site>{_SITES})\b", re.IGNORECASE
+    rf"(?<![\w.])(?P<a>{NUMBER})(?![\w])\s*\+?\s+(?:[\w\-]{{1,40}}+\s+){{0,2}}?(?P<site>{_SITES})\b",
+    re.IGNORECASE,
 )
 
 
@@ -349,15 +350,19 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
             continue
         if sentence.about_seller or (sentence.role == THIRD_PARTY and not _YOU.search(text)):
             continue  # the seller's other clients and its own offers are no ask of this customer
+        policy_talk: bool | None = None  # read once per sentence, not once per figure (linear time)
+        declined: bool | None = None
         for match in find_percentages(text):
             local = text[max(0, match.start - 60) : match.end + 40].lower()
             if not (labelled or cues.search(local) or "off" in match.text.lower()):
                 continue
-            if policy_words.search(text) and not re.search(
-                r"\b(?:ask|asked|asking|want|wants|wanted|request|requested|expect|push|pushing|looking\s+for|hoping|need|told|promised|offer|offered|quote|quoted)\b",
-                text,
-                re.IGNORECASE,
-            ):
+            if policy_talk is None:
+                policy_talk = bool(policy_words.search(text)) and not re.search(
+                    r"\b(?:ask|asked|asking|want|wants|wanted|request|requested|expect|push|pushing|looking\s+for|hoping|need|told|promised|offer|offered|quote|quoted)\b",
+                    text,
+                    re.IGNORECASE,
+                )
+            if policy_talk:
                 continue
             if re.search(
                 r"^\s*of\s+(?:our|the|their|all|transactions|volume|stores|sales|revenue)",
@@ -368,11 +373,15 @@ def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
             start, end = sentence.start + match.start, sentence.start + match.end
             if sentence.off_deal(start):
                 continue  # small talk, or a precedent the seller tells about another client
-            if _negated(ctx, sentence, start, end) or re.search(
-                r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
-                text,
-                re.IGNORECASE,
-            ):
+            if declined is None:
+                declined = bool(
+                    re.search(
+                        r"\b(?:won't|will\s+not|don't|do\s+not|not)\s+(?:need|ask|want|be\s+asking|looking)\b",
+                        text,
+                        re.IGNORECASE,
+                    )
+                )
+            if declined or _negated(ctx, sentence, start, end):
                 continue
             out.append((match.value, sentence, ctx.assessor.is_hedged_text(text)))
     # money against a stated quote or budget ("$30k off the $100k quote" = 30%), from the acts layer

@@ -10,9 +10,11 @@ alias (space, hyphen, slash, dot) are interchangeable, so "Lane/3000", "Lane
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ...deadline import check as check_deadline
 from ...policy import Lexicon, LexiconEntry
 from ...text import Document, Sentence
 
@@ -240,6 +242,7 @@ def find_all_mentions(
             heads.setdefault(head, []).append(kind)
     result: dict[str, list[Mention]] = {kind: [] for kind in lexicons}
     for sentence in doc.sentences:
+        check_deadline()
         tokens = _tokenise(sentence.text)
         lowered = tokens[2]
         found: dict[str, list[tuple[int, int, LexiconEntry, bool]]] = {}
@@ -342,9 +345,9 @@ class PhraseSet:
         if self.heads.isdisjoint(_token_set(text)):
             return None
         spans, _, lowered, joinable = _tokenise(text)
-        for index, (a, _b) in enumerate(spans):
-            if a < start:
-                continue
+        first = bisect_left(spans, start, key=lambda span: span[0])  # not a rescan from 0 (linear finditer)
+        for index in range(first, len(spans)):
+            a = spans[index][0]
             if a >= end:
                 break
             if lowered[index] not in self.heads:

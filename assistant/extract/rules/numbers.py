@@ -49,7 +49,7 @@ _WORD = (
     r"hundred|thousand|million)"
 )
 _WORD_NUMBER = (
-    rf"(?:(?:a|an)\s+(?:hundred|thousand|dozen|couple(?:\s+(?:of\s+)?hundred)?)|{_WORD})(?:[\s\-]+(?:and\s+)?{_WORD})*"
+    rf"(?:(?:a|an)\s+(?:hundred|thousand|dozen|couple(?:\s+(?:of\s+)?hundred)?)|{_WORD})(?:[\s\-]+(?:and\s+)?{_WORD}){{0,8}}"
     r"(?:\s+and\s+a\s+half)?"
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?[kK]\b|\s?(?:mm|MM|M)\b)?"

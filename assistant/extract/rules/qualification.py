@@ -18,9 +18,9 @@ _COUNT_NOUNS = r"(?:employees|emps|staff|people|ppl|ftes?|headcount|heads|team\s
 _INTRO_BY = re.compile(
     r"\b(?:thanks?(?:\s+again)?|thank\s+you)\s+(?:to\s+)?(?P<a>[A-Z][a-z]+)\s+for\s+the\s+(?:intro|introduction|referral)"
     r"|\b(?P<b>[A-Z][a-z]+),?\s+thank\s+you\s+for\s+the\s+(?:intro|introduction)"
-    r"|\b(?:through|via|from|by)\s+(?P<c>[A-Z][a-z]+)\s+(?:at|from|of)\s+(?P<org>[A-Z][\w&]*(?:\s+[A-Z][\w&]*)*)"
+    r"|\b(?:through|via|from|by)\s+(?P<c>[A-Z][a-z]+)\s+(?:at|from|of)\s+(?P<org>[A-Z][\w&]*(?:\s+[A-Z][\w&]*){0,6})"
     r"|\b(?:introduced|referred|connected)\s+(?:us\s+)?by\s+(?P<d>[A-Z][a-z]+)"
-    r"|\b(?P<e>[A-Z][a-z]+)\s+(?:\([^)]*\)\s+)?(?:made|did)\s+the\s+intro",
+    r"|\b(?P<e>[A-Z][a-z]+)\s+(?:\([^)]{0,80}\)\s+)?(?:made|did)\s+the\s+intro",
 )
 _INTRO_WORD = re.compile(r"\bintro(?:duction|duced|ducing)?\b|\breferr(?:al|ed)\b", re.IGNORECASE)
 _SOURCE_WEIGHT = {"leadership": 3, "external_rep": 3, "inbound": 3}
@@ -71,7 +71,7 @@ def extract_deal_source(ctx: Context) -> Field:
             vote("external_rep", 2, first_line_with(ctx, info.name))
     for sentence in ctx.doc.sentences:
         if (
-            re.search(r"\((?:[^)]*\b)?(?:partners?|referral)\b[^)]*\)", sentence.text, re.IGNORECASE)
+            re.search(r"\([^)]{0,120}?\b(?:partners?|referral)\b[^)]{0,120}\)", sentence.text, re.IGNORECASE)
             and sentence.index < 15
         ):
             vote("external_rep", 1, ctx.quote_sentence(sentence))  # "- Luca (Brightpath Partners)"
@@ -95,7 +95,9 @@ def extract_segment(ctx: Context) -> Field:
                 continue
             if phrases.search(sentence.text) and not re.search(r"\bomni\s+enterprise\b", sentence.text, re.I):
                 return _segment_field(ctx, segment, sentence)
-    headcount = re.compile(rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*\+?\s*{_COUNT_NOUNS}\b", re.IGNORECASE)
+    headcount = re.compile(
+        rf"(?<![\w.])(?P<n>{NUMBER})(?![\w])\s*+(?:\+\s*+)?{_COUNT_NOUNS}\b", re.IGNORECASE
+    )
     for sentence in ctx.doc.sentences:
         if sentence.about_seller or sentence.role == THIRD_PARTY:
             continue
