@@ -15,7 +15,7 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, UserError
+from ..errors import InputError
 from ..text.display import plain_words
 from . import review_views, views
 from .export import export_path, write_export, write_file
