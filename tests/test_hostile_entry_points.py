@@ -141,12 +141,19 @@ def test_eval_run_files(tmp_path: Path) -> None:
 
     labels = CaseLabels(id="c1", kind="hard_case", description="hand made", triggers=["tooling_unclear"])
     score = score_case(labels, {"fields": {}, "triggers": [], "gate": {"missing": []}})
-    run = {"name": "r", "report_backend": "fake", "split": "dev", "started_at": "now", "duration_s": 0.1}
-    summary = {
-        "run": {**run, "git_rev": None},
-        **summarise([score]).model_dump(mode="json"),
-        "pass_rate": 0.0,
-    }
+    from assistant.evaluation.metrics import RunInfo
+
+    info = RunInfo(
+        name="r",
+        backend="fake",
+        report_backend="fake",
+        split="dev",
+        started_at="now",
+        duration_s=0.1,
+        python="3",
+        evals_dir=".",
+    )
+    summary = summarise([score]).model_copy(update={"run": info})
     failures = [*score.failures(), f"company: value None (gold 'Acme {PAN}')"]
     case = {"id": "c1", "kind": "hard_case", "split": "dev", "passed": False, "failures": failures}
     write_run_folder(tmp_path / "run", summary, [case])
@@ -163,7 +170,7 @@ def test_llm_requests_carry_no_card_number(settings: Settings) -> None:
     sent: list[str] = []
 
     class Capture:
-        def call(self, messages: Any) -> Any:
+        def call(self, messages: Any, **_: Any) -> Any:
             sent.append(json.dumps(messages, default=str))
             from assistant.errors import BackendError
 
