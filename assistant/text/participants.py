@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Participant", "Participants", "read_participants"]
 
-_NAME = r"[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]*|&|of|and|de|del|la|du|da|van|von))*"
+# at most seven words: a name, not a run of capitalised text (keeps every search linear)
+_NAME = r"[A-Z][\w&'’.\-]{0,40}(?:[ \t]+(?:[A-Z0-9][\w&'’.\-]{0,40}|&|of|and|de|del|la|du|da|van|von)){0,6}"
 _ADDRESS_HEADER = re.compile(r"[ \t>]*(?P<h>From|To|Cc|Bcc|Reply-To)[ \t]*:[ \t]*(?P<v>.+)$", re.IGNORECASE)
 _ADDRESS_ITEM = re.compile(
     r"\"?(?P<name>[^\"<>,;\[\]@]{0,60}?)\"?[ \t]*[<\[](?:mailto:)?(?P<a>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)[>\]]"
@@ -347,7 +348,7 @@ def _labelled_customer(text: str) -> str | None:
     if labelled:
         return _trim_org(labelled.group("org"))
     for line in text.lstrip().split("\n", 3)[:3]:
-        paired = _PAIRED_WITH_OMNI.search(line)
+        paired = _PAIRED_WITH_OMNI.search(line[:300])  # a title line, not a pasted wall of text
         if paired:
             return _trim_org(paired.group("a") or paired.group("b"))
     return None
