@@ -110,8 +110,14 @@ def angle_brackets(size: int) -> str:
     return _fit("<<[[((", size)
 
 
+def word_between_space_runs(size: int) -> str:
+    """Found by the property test: spaces on both sides of a key word (a "Key:" line that never comes)."""
+    return _fit(" " * 619 + "notes", size)
+
+
 HOSTILE.update(
     {
+        "word_between_space_runs": word_between_space_runs,
         "one_line_no_stops": one_line_no_stops,
         "digit_groups": digit_groups,
         "dash_words": dash_words,

@@ -155,8 +155,10 @@ class Assessor:
         clause_start, _ = self.clause_bounds(sentence, start, end)
         text = self.doc.text
         prefix = text[clause_start:start]
-        for match in reversed(self.neg_before.finditer(prefix)):
-            if any(n.start() <= match.start() < n.end() for n in self.not_neg.finditer(prefix)):
+        matches = self.neg_before.finditer(prefix)
+        not_negations = self.not_neg.finditer(prefix) if matches else []  # once, not per cue (linear)
+        for match in reversed(matches):
+            if any(n.start() <= match.start() < n.end() for n in not_negations):
                 continue
             between = prefix[match.end() :]
             for other_start, other_end in others:
