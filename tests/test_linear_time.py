@@ -47,7 +47,8 @@ def normal_seconds() -> Callable[[int], float]:
 
 
 def _within(seconds: float, reference: float) -> bool:
-    return seconds <= RATIO * reference + 0.05  # 50 ms of scheduling noise on a loaded machine
+    # 150 ms of scheduling noise on a loaded 2-core machine; the blow-ups this guards against took seconds
+    return seconds <= RATIO * reference + 0.15
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
