@@ -29,7 +29,10 @@ from .context import Context
 __all__ = ["FIRST_PERSON", "MODAL", "Clause", "WorkItem", "clauses_of", "document_clauses", "work_in"]
 
 # where one clause ends and the next begins inside a sentence ("..., but I can't commit")
-_CLAUSE_BREAK = re.compile(r"\s*[,;:]?\s+(?=(?:but|though|although|however|whereas)\b)|\s*;\s*|\s[-–—]\s")
+# each break starts where a run of whitespace starts, and the runs are possessive: linear in any text
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\s)(?:\s*+[,;:])?\s++(?=(?:but|though|although|however|whereas)\b)|(?<!\s)\s*+;\s*+|\s[-–—]\s"
+)
 _POSSESSIVE = re.compile(r"^['’]s?\b")
 FIRST_PERSON = re.compile(r"\b(?:i|we|i'?ll|we'?ll|i'?d|we'?d|us|our|omni)\b", re.IGNORECASE)
 MODAL = re.compile(
