@@ -54,7 +54,7 @@ grep -q "^Subject: Acme Grocers" "$WORK/email.txt"
 echo "--- assistant ask"
 "$A" ask "who signs off a 22% discount?" >"$WORK/ask.txt"
 grep "^Owners:" "$WORK/ask.txt"
-grep -q "^Owners: leadership" "$WORK/ask.txt"
+grep -q "^Owners: Omni Leadership" "$WORK/ask.txt"  # role names in words; ids only in --json
 
 echo "--- a user's own policy folder (ASSISTANT_POLICY_DIR), guardrail raised to 25%"
 cp -r "$("$PYW" -c 'from assistant.config import get_settings; print(get_settings().policy_dir)')" "$WORK/my-policy"

@@ -131,7 +131,12 @@ def plain(exc: Exception) -> str:
 
 def _vocabulary_path() -> Path:
     configured = os.environ.get("ASSISTANT_POLICY_DIR")
-    root = Path(configured) if configured else Path(__file__).resolve().parents[2] / "policy"
+    if configured:
+        root = Path(configured)
+    else:
+        from ..resources import data_dir  # the checkout's policy/, or the copy in the installed package
+
+        root = data_dir("policy")
     return root / "card_data.toml"
 
 
