@@ -44,15 +44,22 @@ def _current(settings: Settings, name: str, field: str) -> object:
     return payload.get("value") if payload.get("status") != "missing" else None
 
 
+def _field_action(
+    opportunity: str, field: str, missing: str, settings: Settings, user: str
+) -> tuple[str, str, object]:
+    """(opportunity name, acting user, current value) for an action on ``field``; ``missing`` says what to pick."""
+    name = _name(opportunity)
+    if not field:
+        raise InputError(missing)
+    who = current_user(user or None, settings)
+    return name, who, _current(settings, name, field)
+
+
 def set_field_value(
     opportunity: str, field: str, value: str, *, settings: Settings, user: str = ""
 ) -> TriageView:
     """The rep's value for ``field``: wins over every note until the rep changes it."""
-    name = _name(opportunity)
-    if not field:
-        raise InputError("pick the field to correct")
-    who = current_user(user or None, settings)
-    current = _current(settings, name, field)
+    name, who, current = _field_action(opportunity, field, "pick the field to correct", settings, user)
     review.set_field(_store(settings), name, field, value, who, current=current)
     message = views.message_html(f"{field.replace('_', ' ')} set to '{value.strip()}' by {who}.", "ok")
     return _view(settings, name, message, user=who)
@@ -60,11 +67,7 @@ def set_field_value(
 
 def clear_field_value(opportunity: str, field: str, *, settings: Settings, user: str = "") -> TriageView:
     """Mark ``field`` not discussed (e.g. a budget the notes wrongly read as confirmed)."""
-    name = _name(opportunity)
-    if not field:
-        raise InputError("pick the field to clear")
-    who = current_user(user or None, settings)
-    current = _current(settings, name, field)
+    name, who, current = _field_action(opportunity, field, "pick the field to clear", settings, user)
     review.clear_field(_store(settings), name, field, who, current=current)
     message = views.message_html(f"{field.replace('_', ' ')} cleared (not discussed) by {who}.", "ok")
     return _view(settings, name, message, user=who)
@@ -72,11 +75,9 @@ def clear_field_value(opportunity: str, field: str, *, settings: Settings, user:
 
 def revert_field_value(opportunity: str, field: str, *, settings: Settings, user: str = "") -> TriageView:
     """Forget the rep's value of ``field``: the notes decide again."""
-    name = _name(opportunity)
-    if not field:
-        raise InputError("pick the field to hand back to the notes")
-    who = current_user(user or None, settings)
-    current = _current(settings, name, field)
+    name, who, current = _field_action(
+        opportunity, field, "pick the field to hand back to the notes", settings, user
+    )
     if not review.revert_field(_store(settings), name, field, who, current=current):
         raise InputError(f"{field.replace('_', ' ')} has no value of yours; the notes already decide it")
     message = views.message_html(f"{field.replace('_', ' ')}: back to what the notes say ({who}).", "ok")

@@ -113,10 +113,7 @@ def _who(sentence: Sentence) -> tuple[str, str | None, str | None]:
 
 def find_commitments(ctx: Context) -> list[Commitment]:
     """Every unapproved commitment in the document, with who made it."""
-    cached = ctx.memo.get("commitments")
-    if cached is None:
-        cached = ctx.memo["commitments"] = _find(ctx)
-    return list(cached)  # type: ignore[call-overload]
+    return list(ctx.once("commitments", _find))
 
 
 def _find(ctx: Context) -> list[Commitment]:

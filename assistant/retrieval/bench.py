@@ -45,13 +45,18 @@ def _cli() -> list[str]:
     return [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
 
 
-def _cold_start(settings: Settings, question: str, runs: int) -> float:
-    env = {
+def _child_env(settings: Settings) -> dict[str, str]:
+    """The environment of a benchmarked child process: this run's state, playbooks and embedder."""
+    return {
         **os.environ,
         "ASSISTANT_HOME": str(settings.home),
         "ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
         "ASSISTANT_EMBEDDINGS": settings.embeddings,
     }
+
+
+def _cold_start(settings: Settings, question: str, runs: int) -> float:
+    env = _child_env(settings)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -71,12 +76,7 @@ _FIRST_ANSWER = (
 
 def _first_answer(settings: Settings, question: str, runs: int) -> float:
     """Seconds from a fresh process's start (interpreter up) to its first answer, via warm_up."""
-    env = {
-        **os.environ,
-        "ASSISTANT_HOME": str(settings.home),
-        "ASSISTANT_KNOWLEDGE_DIR": str(settings.knowledge_dir),
-        "ASSISTANT_EMBEDDINGS": settings.embeddings,
-    }
+    env = _child_env(settings)
     times = []
     for _ in range(runs):
         out = subprocess.run(

@@ -111,10 +111,7 @@ def clauses_of(sentence: Sentence) -> list[tuple[int, int]]:
 
 def document_clauses(ctx: Context) -> list[Clause]:
     """Every clause of the document with its acts, target and work item (computed once)."""
-    cached = ctx.memo.get("acts")
-    if cached is None:
-        cached = ctx.memo["acts"] = _annotate(ctx)
-    return cached  # type: ignore[return-value]
+    return ctx.once("acts", _annotate)
 
 
 def _annotate(ctx: Context) -> list[Clause]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ...policy import PolicyBundle
 from ...schema import Field, FieldStatus
@@ -14,6 +16,7 @@ from .matcher import Mention, PhraseSet, find_all_mentions
 __all__ = ["MAX_QUOTE", "Context", "build_field"]
 
 MAX_QUOTE = 240
+T = TypeVar("T")
 
 
 @dataclass
@@ -87,6 +90,12 @@ class Context:
             space = text.rfind(" ", focus[1], end)
             end = space if space > 0 else end
         return self.doc.quote(start, end)
+
+    def once(self, key: str, compute: Callable[[Context], T]) -> T:
+        """``compute(self)``, computed once per document and shared by extractors and checks."""
+        if key not in self.memo:
+            self.memo[key] = compute(self)
+        return self.memo[key]  # type: ignore[return-value]
 
     def phrases(self, items: list[str]) -> PhraseSet:
         return PhraseSet.of(items)

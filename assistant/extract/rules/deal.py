@@ -332,10 +332,7 @@ def extract_decision_process(ctx: Context) -> Field:
 
 def discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:
     """Every percentage on the table: (value, sentence, hedged). Negated asks and policy talk are left out."""
-    cached = ctx.memo.get("discounts")
-    if cached is None:
-        cached = ctx.memo["discounts"] = _discount_mentions(ctx)
-    return list(cached)  # type: ignore[call-overload]
+    return list(ctx.once("discounts", _discount_mentions))
 
 
 def _discount_mentions(ctx: Context) -> list[tuple[float, Sentence, bool]]:

@@ -76,10 +76,7 @@ _PERSON_CUE = re.compile(
 
 def excluded_names(ctx: Context) -> set[str]:
     """Words and names that are never the customer's company: stop words, labels, lexicon names, people."""
-    cached = ctx.memo.get("excluded_names")
-    if cached is None:
-        cached = ctx.memo["excluded_names"] = _excluded_names(ctx)
-    return set(cached)  # type: ignore[call-overload]
+    return set(ctx.once("excluded_names", _excluded_names))
 
 
 def _excluded_names(ctx: Context) -> set[str]:

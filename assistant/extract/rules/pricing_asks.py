@@ -40,10 +40,7 @@ class MoneyAsk:
 
 def pricing_exceptions(ctx: Context) -> list[PricingException]:
     """Every pricing exception named in the text (not Omni's or the rep's own questions)."""
-    cached = ctx.memo.get("pricing-exceptions")
-    if cached is None:
-        cached = ctx.memo["pricing-exceptions"] = _exceptions(ctx)
-    return list(cached)  # type: ignore[call-overload]
+    return list(ctx.once("pricing-exceptions", _exceptions))
 
 
 def _exceptions(ctx: Context) -> list[PricingException]:
@@ -136,10 +133,7 @@ def _gap_over_guardrail(ctx: Context, sentence: Sentence) -> bool:
 
 def money_asks(ctx: Context) -> list[MoneyAsk]:
     """Money asked off a stated quote or budget, as a percent of it."""
-    cached = ctx.memo.get("money-asks")
-    if cached is None:
-        cached = ctx.memo["money-asks"] = _money_asks(ctx)
-    return list(cached)  # type: ignore[call-overload]
+    return list(ctx.once("money-asks", _money_asks))
 
 
 def _money_asks(ctx: Context) -> list[MoneyAsk]:

@@ -79,10 +79,7 @@ def _item_after(text: str, cue_end: int) -> str:
 
 def find_requests(ctx: Context) -> list[Request]:
     """Every request (or offer) to take on work, computed once per document."""
-    cached = ctx.memo.get("requests")
-    if cached is None:
-        cached = ctx.memo["requests"] = _find_requests(ctx)
-    return list(cached)  # type: ignore[call-overload]
+    return list(ctx.once("requests", _find_requests))
 
 
 def _find_requests(ctx: Context) -> list[Request]:
