@@ -262,3 +262,63 @@ def test_question_error_is_wrong_answer() -> None:
     q = Question(id="q", question="who owns pricing?", owners=["leadership"])
     score = score_question(q, None, error="RunError: no index")
     assert score.top1_ok is False and not score.passed
+
+
+_ALIASES = None
+
+
+def _aliases() -> Any:
+    global _ALIASES
+    if _ALIASES is None:
+        from assistant.evaluation.matching import build_aliases
+        from assistant.policy.loader import load_lexicons
+
+        _ALIASES = build_aliases(load_lexicons())
+    return _ALIASES
+
+
+@pytest.mark.parametrize(
+    ("name", "gold", "pred", "ok"),
+    [
+        # spellings of one canonical name match through the lexicons
+        ("regions", {"value": ["US"]}, ["United States"], True),
+        ("regions", {"value": ["US", "Canada"]}, ["United States", "Canada"], True),
+        ("card_brands", {"value": ["Mastercard"]}, ["MC"], True),
+        # a state counts as its country; two countries are still two
+        ("regions", {"value": ["Ohio", "Indiana"]}, ["United States"], True),
+        ("regions", {"value": ["US", "Canada"]}, ["United States"], False),
+        ("regions", {"value": ["Spain"]}, ["Spain", "Portugal"], False),
+        # an accepted rendering is no false positive, and stands for the whole list
+        ("tooling", {"value": ["ADVT", "M-TIP"], "accept": ["brand card sets"]}, ["brand card sets"], True),
+        (
+            "tooling",
+            {"value": ["ADVT", "M-TIP"], "accept": ["brand card sets"]},
+            ["brand card sets", "Collis"],
+            False,
+        ),
+        # phrase fields match on shared content words, both ways
+        (
+            "decision_process",
+            {"value": "Derek and Raj pick the vendor, CFO Linda Marsh signs anything over $50k"},
+            "Derek + Raj pick the vendor, CFO Linda Marsh signs anything over $50k",
+            True,
+        ),
+        (
+            "decision_process",
+            {"value": "procurement runs it; GM Harold Jennings approves under $250k"},
+            "The board approved, back in March, a plan to add open-loop payments",
+            False,
+        ),
+        (
+            "next_steps",
+            {"value": ["Ana sends the summary of tech questions"]},
+            ["I'll send the summary of the tech questions to you Sam by EOD"],
+            True,
+        ),
+        ("next_steps", {"value": ["Ana sends the summary of tech questions"]}, ["book the SME call"], False),
+        # names are not phrase fields: half a name is not the name
+        ("contact", {"value": "Sarah Jones"}, "Sarah Smith", False),
+    ],
+)
+def test_match_value_with_aliases(name: str, gold: dict[str, Any], pred: Any, ok: bool) -> None:
+    assert match_value(name, FieldLabel(status="confirmed", **gold), pred, _aliases())[0] is ok

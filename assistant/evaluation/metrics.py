@@ -37,6 +37,7 @@ from .matching import (
     ENUM_FIELDS,
     FREE_TEXT_LIST_FIELDS,
     NUMBER_FIELDS,
+    Aliases,
     is_empty,
     match_value,
     normalise_newlines,
@@ -159,8 +160,11 @@ def score_case(
     usage: Mapping[str, float] | None = None,
     error: str | None = None,
     words: int = 0,
+    aliases: Aliases | None = None,
 ) -> CaseScore:
     """Score one report (contract dict) against its gold labels.
+
+    ``aliases`` (:func:`.matching.build_aliases`) lets canonical names match across spellings.
 
     ``report`` is ``None`` when the backend failed (``error`` says why): every gold
     trigger is then missed and every labelled field counts as wrong.
@@ -183,7 +187,7 @@ def score_case(
         value_ok: bool | None = None
         items: tuple[int, int, int] | None = None
         if label.status != "missing" and not is_empty(label.value):
-            value_ok, items = match_value(name, label, pred_value)
+            value_ok, items = match_value(name, label, pred_value, aliases)
         confirmed_ok: bool | None = None
         if pred_status == "confirmed" and not is_empty(pred_value):
             confirmed_ok = error is None and bool(value_ok) and label.status != "missing"

@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..extract.base import Backend, get_backend
 from .dataset import Case, load_questions, load_split
 from .labels import Question
+from .matching import build_aliases
 from .metrics import (
     CaseScore,
     QuestionScore,
@@ -137,6 +138,12 @@ def _progress(console: Console | None, total: int, label: str) -> Iterator[Calla
         yield advance
 
 
+def _aliases(settings: Settings) -> dict[str, dict[str, str]]:
+    from ..policy.loader import load_lexicons
+
+    return build_aliases(load_lexicons(settings))
+
+
 def _triage_one(case: Case, backend: Backend, settings: Settings) -> dict[str, Any]:
     from ..triage import triage_text
 
@@ -160,6 +167,7 @@ def _triage_one(case: Case, backend: Backend, settings: Settings) -> dict[str, A
         usage=usage,
         error=error,
         words=case.words,
+        aliases=_aliases(settings),
     )
     return {
         "id": case.id,
