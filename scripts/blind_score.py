@@ -2,6 +2,10 @@
 
     python scripts/blind_score.py BATCH_DIR --batch b4            # triage cases (<id>.txt + <id>.gold.yaml)
     python scripts/blind_score.py QUESTIONS.yaml --batch qb --questions
+    python scripts/blind_score.py RUN_DIR --batch b4 --rescore     # a saved first run, current scorer
+
+``--rescore`` re-scores the reports a saved run folder holds (its first run: nothing is triaged
+again) with the current scorer, for a separate "re-scored" row when the scorer changes.
 
 The batch is copied into a temporary evals folder as the ``test`` split and scored by the same
 ``assistant eval`` the CI gate uses, with the rules backend; nothing in the repository changes.
@@ -83,6 +87,26 @@ def _question_row(run: Path, batch: str, commit: str) -> str:
     )
 
 
+def _rescore(source: Path, dest: Path) -> Path:
+    """Copy a run folder's cases, scored again from their saved reports and gold labels."""
+    from assistant.evaluation.labels import CaseLabels
+    from assistant.evaluation.matching import build_aliases
+    from assistant.evaluation.metrics import score_case, summarise
+    from assistant.policy.loader import load_lexicons
+
+    aliases = build_aliases(load_lexicons())
+    (dest / "cases").mkdir(parents=True)
+    scores = []
+    for path in sorted((source / "cases").glob("*.json")):
+        case = json.loads(path.read_text())
+        score = score_case(CaseLabels.model_validate(case["gold"]), case["report"], aliases=aliases)
+        scores.append(score)
+        case["score"] = score.model_dump(mode="json")
+        (dest / "cases" / path.name).write_text(json.dumps(case))
+    (dest / "summary.json").write_text(summarise(scores).model_dump_json())
+    return dest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -91,10 +115,15 @@ def main() -> None:
     parser.add_argument("--batch", required=True, help="batch name for the ledger row")
     parser.add_argument("--questions", action="store_true", help="score a question batch")
     parser.add_argument("--keep", type=Path, default=None, help="copy the run folder here")
+    parser.add_argument("--rescore", action="store_true", help="source is a saved run folder: score it again")
     args = parser.parse_args()
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
+    if args.rescore:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(_triage_row(_rescore(args.source, Path(tmp) / "run"), f"{args.batch} (re-scored)", commit))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         evals = Path(tmp) / "evals"
         cases = evals / "cases" / "test"
